@@ -1,0 +1,33 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * A refused input. Carries the same `propertyPath`/`reason` pair as `pulumi.InputPropertyError`
+ * (and its marker, so Pulumi tooling that checks `InputPropertyError.isInstance` recognises it),
+ * but extends `RunError` so the CLI prints the message alone: no stack trace, no program source.
+ */
+export class PolyarchInputError extends pulumi.RunError {
+    /** Marker read by `pulumi.InputPropertyError.isInstance`. */
+    public readonly __pulumiInputPropertyError = true;
+
+    constructor(
+        /** Where the bad value sits: an input path (`image`) or a config key (`polyarch:services[0].target`). */
+        public readonly propertyPath: string,
+        /** What was wrong and how to fix it. */
+        public readonly reason: string,
+        /** Which resource refused it, e.g. `polyarch:compute:AppRunnerService "web"`. */
+        public readonly subject?: string,
+    ) {
+        super(subject ? `${subject}: ${propertyPath}: ${reason}` : `${propertyPath}: ${reason}`);
+        this.name = "PolyarchInputError";
+    }
+
+    static isInstance(value: unknown): value is PolyarchInputError {
+        return value instanceof Error && (value as Partial<PolyarchInputError>).__pulumiInputPropertyError === true
+            && typeof (value as Partial<PolyarchInputError>).propertyPath === "string";
+    }
+}
+
+/** Builds the refusal a component throws before it registers anything. */
+export function refuse(typeToken: string, name: string, propertyPath: string, reason: string): PolyarchInputError {
+    return new PolyarchInputError(propertyPath, reason, `${typeToken} "${name}"`);
+}

@@ -1,0 +1,180 @@
+import * as aws from "@pulumi/aws";
+import * as dockerbuild from "@pulumi/docker-build";
+import * as pulumi from "@pulumi/pulumi";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { hashBuildContext } from "./context-hash";
+import { refuse } from "./errors";
+import { ImageReference } from "./image-reference";
+import {
+    ARCHITECTURES, Architecture, SPELLINGS, describeChoices, dockerPlatform, isArchitecture, targetArch,
+} from "./platform";
+import { CACHE_TAG_PREFIX, RELEASE_TAG_PREFIX } from "./registry";
+
+const TYPE = "polyarch:image:ServiceImage";
+
+/** The repository an image is pushed to: a `ServiceRepository` or any ECR repository's outputs. */
+export interface RepositoryTarget {
+    readonly repositoryUrl: pulumi.Input<string>;
+    readonly repositoryArn: pulumi.Input<string>;
+    readonly registryId: pulumi.Input<string>;
+}
+
+export interface ServiceImageArgs {
+    /** ECR repository to push to. */
+    repository: RepositoryTarget;
+    /** Build context directory. */
+    context: string;
+    /** Dockerfile path; default `<context>/Dockerfile`. */
+    dockerfile?: string;
+    /** The one architecture to build for; the image's platform and every consumer derive from it. */
+    architecture: Architecture;
+    /**
+     * The image runs on Lambda: it must be a single image manifest, never an index with provenance or
+     * SBOM attestation manifests (Lambda rejects those). Refuses `exec: true`, see {@link exec}.
+     */
+    forLambda?: boolean;
+    /**
+     * Name of a buildx builder already configured on the machine running Pulumi (a native arm64 node,
+     * a remote BuildKit, or a Docker Build Cloud builder), so arm64 is built natively, not under QEMU.
+     */
+    builder?: string;
+    /**
+     * Run the host's `docker-buildx` binary instead of docker-build's embedded client (needed by Docker
+     * Build Cloud). The binary attaches provenance attestations by default, which turns the push into
+     * an index, so this is refused for Lambda images.
+     */
+    exec?: boolean;
+    /** Extra build args; `TARGETARCH` and `POLYARCH_ARCH` are set from the architecture. */
+    buildArgs?: Record<string, pulumi.Input<string>>;
+    /** Dockerfile stage to build. */
+    target?: string;
+    /** Release tag suffix; default a digest of the build context, so unchanged code keeps its tag. */
+    releaseTag?: string;
+    /** Build during `pulumi preview` (docker-build's default: true). */
+    buildOnPreview?: boolean;
+}
+
+/** A release tag must be ECR-valid and is never `latest`. */
+const TAG_PATTERN = /^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,100}$/;
+
+/**
+ * A container image for exactly one platform, built with docker-build and pushed to ECR, with a
+ * registry cache per platform. `imageUri` pins the pushed digest: `<repositoryUrl>@sha256:…`.
+ */
+export class ServiceImage extends pulumi.ComponentResource implements ImageReference {
+    public readonly image: dockerbuild.Image;
+    /** `<repositoryUrl>@<digest>`: what Lambda, App Runner, ECS and Kubernetes run. */
+    public readonly imageUri: pulumi.Output<string>;
+    /** The sha256 digest of the pushed manifest. */
+    public readonly digest: pulumi.Output<string>;
+    /** The tag the image was pushed with. */
+    public readonly tag: pulumi.Output<string>;
+    public readonly architecture: Architecture;
+    /** Docker platform, e.g. `linux/arm64`. */
+    public readonly platform: string;
+    public readonly repositoryArn: pulumi.Output<string>;
+
+    constructor(name: string, args: ServiceImageArgs, opts?: pulumi.ComponentResourceOptions) {
+        const settings = validate(name, args);
+        super(TYPE, name, {}, opts);
+
+        const arch = args.architecture;
+        const platform = dockerPlatform(arch);
+        const repositoryUrl = pulumi.output(args.repository.repositoryUrl);
+        const cacheRef = pulumi.interpolate`${repositoryUrl}:${CACHE_TAG_PREFIX}${targetArch(arch)}`;
+        const tag = `${RELEASE_TAG_PREFIX}${targetArch(arch)}-${settings.releaseTag}`;
+        const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: args.repository.registryId }, { parent: this });
+
+        this.image = new dockerbuild.Image(`${name}-image`, {
+            context: { location: settings.context },
+            dockerfile: { location: settings.dockerfile },
+            platforms: [platform as dockerbuild.types.enums.Platform],
+            target: args.target,
+            buildArgs: {
+                ...args.buildArgs,
+                TARGETARCH: targetArch(arch),
+                POLYARCH_ARCH: arch,
+                POLYARCH_GNU_TRIPLE: SPELLINGS[arch].gnuTriple,
+            },
+            tags: [pulumi.interpolate`${repositoryUrl}:${tag}`],
+            push: true,
+            registries: [{
+                address: auth.proxyEndpoint,
+                username: auth.userName,
+                password: pulumi.secret(auth.password),
+            }],
+            // One cache ref per platform: an arm64 build never evicts the amd64 cache of the same repo.
+            cacheFrom: [{ registry: { ref: cacheRef } }],
+            cacheTo: [{
+                registry: {
+                    ref: cacheRef,
+                    // ECR rejects buildx's default cache manifest list; it accepts an image manifest.
+                    imageManifest: true,
+                    ociMediaTypes: true,
+                    mode: dockerbuild.types.enums.CacheMode.Max,
+                },
+            }],
+            builder: args.builder ? { name: args.builder } : undefined,
+            // The embedded client disables default provenance; that is what keeps a Lambda push a
+            // single image manifest, so Lambda images always use it.
+            exec: args.forLambda ? false : args.exec,
+            buildOnPreview: args.buildOnPreview,
+        }, { parent: this });
+
+        this.architecture = arch;
+        this.platform = platform;
+        this.digest = this.image.digest;
+        this.tag = pulumi.output(tag);
+        this.imageUri = pulumi.interpolate`${repositoryUrl}@${this.image.digest}`;
+        this.repositoryArn = pulumi.output(args.repository.repositoryArn);
+        this.registerOutputs({
+            imageUri: this.imageUri,
+            digest: this.digest,
+            tag: this.tag,
+            architecture: this.architecture,
+            platform: this.platform,
+        });
+    }
+}
+
+interface ValidatedImageSettings {
+    context: string;
+    dockerfile: string;
+    releaseTag: string;
+}
+
+function validate(name: string, args: ServiceImageArgs): ValidatedImageSettings {
+    if (!isArchitecture(args.architecture)) {
+        throw refuse(TYPE, name, "architecture",
+            `got '${String(args.architecture)}'; use ${describeChoices(ARCHITECTURES)}`);
+    }
+    if (args.forLambda && args.exec) {
+        throw refuse(TYPE, name, "exec",
+            "exec mode runs docker-buildx, which attaches provenance attestations and pushes an image " +
+            "index; Lambda only runs a single image manifest. Remove exec (the embedded client honours " +
+            "'builder' too), or build this image outside Lambda");
+    }
+    const context = path.resolve(args.context);
+    if (!fs.existsSync(context) || !fs.statSync(context).isDirectory()) {
+        throw refuse(TYPE, name, "context", `directory '${args.context}' does not exist`);
+    }
+    const dockerfile = path.resolve(args.dockerfile ?? path.join(context, "Dockerfile"));
+    if (!fs.existsSync(dockerfile) || !fs.statSync(dockerfile).isFile()) {
+        throw refuse(TYPE, name, "dockerfile",
+            `file '${args.dockerfile ?? path.join(args.context, "Dockerfile")}' does not exist`);
+    }
+    if (args.releaseTag !== undefined && (!TAG_PATTERN.test(args.releaseTag) || args.releaseTag === "latest")) {
+        throw refuse(TYPE, name, "releaseTag",
+            `got '${args.releaseTag}'; use letters, digits, '.', '_' or '-' (not 'latest'): a unique tag per build`);
+    }
+    // The Dockerfile sits outside the context when given separately, so it joins the identity.
+    const releaseTag = args.releaseTag ??
+        hashBuildContext(context).slice(0, 8) + fileDigest(dockerfile).slice(0, 8);
+    return { context, dockerfile, releaseTag };
+}
+
+function fileDigest(file: string): string {
+    return crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+}

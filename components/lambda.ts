@@ -1,0 +1,99 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { architectureForTarget } from "./compute-architecture";
+import { refuse } from "./errors";
+import { XRAY_WRITE_STATEMENT, assumeRolePolicy, logWriteStatement, policyDocument } from "./iam";
+import { ImageReference } from "./image-reference";
+import { Architecture, RUNTIME_DEFAULTS, lambdaArchitecture, runtimeEnvironment } from "./platform";
+
+const TYPE = "polyarch:compute:LambdaService";
+
+/** Lambda's own limits (MB and seconds). */
+export const LAMBDA_LIMITS = { minMemoryMb: 128, maxMemoryMb: 10240, minTimeoutSeconds: 1, maxTimeoutSeconds: 900 } as const;
+
+export interface LambdaServiceArgs {
+    /** Image to run; its architecture decides the function's. Must be a single-manifest image. */
+    image: ImageReference;
+    /** MB of memory (128–10240); default per architecture from the catalog. */
+    memorySize?: number;
+    /** Seconds before the invocation is stopped (1–900). Default 30. */
+    timeout?: number;
+    /** Environment variables, merged over the per-architecture runtime settings. */
+    environment?: Record<string, pulumi.Input<string>>;
+    /** Active X-Ray tracing. Default true. */
+    tracing?: boolean;
+    /** Days to keep logs. Default 14. */
+    logRetentionDays?: number;
+    /** Reserved concurrency; unset leaves the account pool. */
+    reservedConcurrency?: number;
+    /** Tags for every resource. */
+    tags?: Record<string, pulumi.Input<string>>;
+}
+
+/**
+ * A container-image Lambda function whose `architectures` is derived from its image, with a role
+ * that can only write its own log group (and X-Ray when tracing), and a log group with retention.
+ */
+export class LambdaService extends pulumi.ComponentResource {
+    public readonly function: aws.lambda.Function;
+    public readonly functionArn: pulumi.Output<string>;
+    public readonly functionName: pulumi.Output<string>;
+    public readonly architecture: Architecture;
+    public readonly roleArn: pulumi.Output<string>;
+
+    constructor(name: string, args: LambdaServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        const arch = architectureForTarget(TYPE, name, "lambda", args.image);
+        const memorySize = args.memorySize ?? RUNTIME_DEFAULTS[arch].lambdaMemoryMb;
+        const timeout = args.timeout ?? 30;
+        checkRange(name, "memorySize", memorySize, LAMBDA_LIMITS.minMemoryMb, LAMBDA_LIMITS.maxMemoryMb, "MB");
+        checkRange(name, "timeout", timeout, LAMBDA_LIMITS.minTimeoutSeconds, LAMBDA_LIMITS.maxTimeoutSeconds, "seconds");
+        super(TYPE, name, {}, opts);
+
+        const tracing = args.tracing ?? true;
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
+            retentionInDays: args.logRetentionDays ?? 14,
+            tags: args.tags,
+        }, { parent: this });
+
+        const role = new aws.iam.Role(`${name}-role`, {
+            assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com"),
+            tags: args.tags,
+        }, { parent: this });
+        const rolePolicy = new aws.iam.RolePolicy(`${name}-execution`, {
+            role: role.id,
+            policy: policyDocument([logWriteStatement(logGroup.arn), ...(tracing ? [XRAY_WRITE_STATEMENT] : [])]),
+        }, { parent: this });
+
+        // Lambda provisions roughly one vCPU per 1769 MB; workers scale with it.
+        const vcpus = memorySize / 1769;
+        this.function = new aws.lambda.Function(`${name}-fn`, {
+            packageType: "Image",
+            imageUri: args.image.imageUri,
+            architectures: [lambdaArchitecture(arch)],
+            role: role.arn,
+            memorySize,
+            timeout,
+            reservedConcurrentExecutions: args.reservedConcurrency,
+            environment: { variables: { ...runtimeEnvironment(arch, vcpus), ...args.environment } },
+            tracingConfig: { mode: tracing ? "Active" : "PassThrough" },
+            loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+            tags: args.tags,
+        }, { parent: this, dependsOn: [rolePolicy] });
+
+        this.architecture = arch;
+        this.functionArn = this.function.arn;
+        this.functionName = this.function.name;
+        this.roleArn = role.arn;
+        this.registerOutputs({
+            functionArn: this.functionArn,
+            functionName: this.functionName,
+            architecture: this.architecture,
+        });
+    }
+}
+
+function checkRange(name: string, input: string, value: number, min: number, max: number, unit: string): void {
+    if (!Number.isInteger(value) || value < min || value > max) {
+        throw refuse(TYPE, name, input, `got ${String(value)}; Lambda allows whole ${unit} from ${min} to ${max}`);
+    }
+}

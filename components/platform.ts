@@ -1,0 +1,283 @@
+/**
+ * The platform catalog: the only place in polyarch that knows how each CPU architecture is
+ * spelled by Docker, Lambda, ECS, Kubernetes and EKS, which EC2 families are Graviton, and what
+ * each compute target can run.
+ *
+ * Pure data and functions with no Pulumi imports, so the policy pack loads it in milliseconds and
+ * every other file can ask it instead of writing an architecture string of its own.
+ */
+
+/** The two CPU architectures polyarch builds for, in the canonical (Lambda/AWS) spelling. */
+export type Architecture = "arm64" | "x86_64";
+
+/** Where a service runs. */
+export type ComputeTarget = "lambda" | "eks" | "apprunner" | "ecs";
+
+/** How one architecture is written by each system that names it. */
+export interface ArchitectureSpellings {
+    /** Docker/OCI platform for `--platform` and docker-build `platforms`. */
+    readonly dockerPlatform: string;
+    /** Value BuildKit passes to a Dockerfile as `TARGETARCH` (also Go's GOARCH). */
+    readonly targetArch: string;
+    /** Element of `aws.lambda.Function.architectures`. */
+    readonly lambda: string;
+    /** `runtimePlatform.cpuArchitecture` of an ECS task definition. */
+    readonly ecs: string;
+    /** Value of the `kubernetes.io/arch` node label. */
+    readonly kubernetes: string;
+    /** Rust/GNU target triple prefix, for services that cross-compile with cargo or gcc. */
+    readonly gnuTriple: string;
+}
+
+/** Per-architecture runtime tuning a service receives, so it can be tuned per platform. */
+export interface RuntimeDefaults {
+    /**
+     * Worker processes per vCPU (exported as WEB_CONCURRENCY). A Graviton vCPU is a whole physical
+     * core, while an x86 vCPU is one hyperthread of a core, so arm64 sustains twice the workers.
+     */
+    readonly workersPerVcpu: number;
+    /** Lambda memory in MB when the service does not choose one. */
+    readonly lambdaMemoryMb: number;
+    /**
+     * glibc malloc arenas (MALLOC_ARENA_MAX). Graviton has more cores per GB in small sizes, and the
+     * default (8 x cores) arenas inflate RSS there; x86 keeps glibc's own default (0 = unset).
+     */
+    readonly mallocArenaMax: number;
+}
+
+export const ARCHITECTURES: readonly Architecture[] = ["arm64", "x86_64"];
+
+export const COMPUTE_TARGETS: readonly ComputeTarget[] = ["lambda", "eks", "apprunner", "ecs"];
+
+export const SPELLINGS: Readonly<Record<Architecture, ArchitectureSpellings>> = {
+    arm64: {
+        dockerPlatform: "linux/arm64",
+        targetArch: "arm64",
+        lambda: "arm64",
+        ecs: "ARM64",
+        kubernetes: "arm64",
+        gnuTriple: "aarch64-linux-gnu",
+    },
+    x86_64: {
+        dockerPlatform: "linux/amd64",
+        targetArch: "amd64",
+        lambda: "x86_64",
+        ecs: "X86_64",
+        kubernetes: "amd64",
+        gnuTriple: "x86_64-linux-gnu",
+    },
+};
+
+export const RUNTIME_DEFAULTS: Readonly<Record<Architecture, RuntimeDefaults>> = {
+    arm64: { workersPerVcpu: 2, lambdaMemoryMb: 1024, mallocArenaMax: 2 },
+    x86_64: { workersPerVcpu: 1, lambdaMemoryMb: 1024, mallocArenaMax: 0 },
+};
+
+/** What each compute target can run and what it runs when the service does not say. */
+export interface TargetProfile {
+    readonly defaultArchitecture: Architecture;
+    readonly supported: readonly Architecture[];
+    /** Why an unsupported architecture is refused, shown to the user verbatim. */
+    readonly restriction?: string;
+}
+
+export const TARGETS: Readonly<Record<ComputeTarget, TargetProfile>> = {
+    // Graviton Lambda costs ~20% less per GB-second at equal or better performance.
+    lambda: { defaultArchitecture: "arm64", supported: ["arm64", "x86_64"] },
+    // Graviton node groups are the cheaper default; an x86 group is added only when asked.
+    eks: { defaultArchitecture: "arm64", supported: ["arm64", "x86_64"] },
+    apprunner: {
+        defaultArchitecture: "x86_64",
+        supported: ["x86_64"],
+        restriction:
+            "App Runner runs only x86_64 (linux/amd64) images; use target 'ecs' (Fargate) for arm64",
+    },
+    // Fargate runs both; Graviton is the cheaper default.
+    ecs: { defaultArchitecture: "arm64", supported: ["arm64", "x86_64"] },
+};
+
+/**
+ * EKS managed node group AMI types and the architecture each boots. Windows AMIs are x86_64 only.
+ * Source: the EKS API `Nodegroup.amiType` enumeration.
+ */
+export const EKS_AMI_TYPES: Readonly<Record<string, Architecture>> = {
+    AL2023_ARM_64_STANDARD: "arm64",
+    AL2023_ARM_64_NVIDIA: "arm64",
+    AL2023_X86_64_STANDARD: "x86_64",
+    AL2023_X86_64_NVIDIA: "x86_64",
+    AL2023_X86_64_NEURON: "x86_64",
+    BOTTLEROCKET_ARM_64: "arm64",
+    BOTTLEROCKET_ARM_64_FIPS: "arm64",
+    BOTTLEROCKET_ARM_64_NVIDIA: "arm64",
+    BOTTLEROCKET_X86_64: "x86_64",
+    BOTTLEROCKET_X86_64_FIPS: "x86_64",
+    BOTTLEROCKET_X86_64_NVIDIA: "x86_64",
+    AL2_ARM_64: "arm64",
+    AL2_X86_64: "x86_64",
+    AL2_X86_64_GPU: "x86_64",
+    WINDOWS_CORE_2019_X86_64: "x86_64",
+    WINDOWS_CORE_2022_X86_64: "x86_64",
+    WINDOWS_FULL_2019_X86_64: "x86_64",
+    WINDOWS_FULL_2022_X86_64: "x86_64",
+};
+
+/** The AMI types polyarch picks for a node group of each architecture, by OS family. */
+export const DEFAULT_AMI_TYPES: Readonly<Record<Architecture, { al2023: string; bottlerocket: string }>> = {
+    arm64: { al2023: "AL2023_ARM_64_STANDARD", bottlerocket: "BOTTLEROCKET_ARM_64" },
+    x86_64: { al2023: "AL2023_X86_64_STANDARD", bottlerocket: "BOTTLEROCKET_X86_64" },
+};
+
+/** Node group instance types polyarch uses when the stack does not choose them. */
+export const DEFAULT_INSTANCE_TYPES: Readonly<Record<Architecture, readonly string[]>> = {
+    arm64: ["m7g.large", "m6g.large"],
+    x86_64: ["m7i.large", "m6i.large"],
+};
+
+/**
+ * EC2 instance families built on AWS Graviton (arm64). Every other family is x86_64, except the
+ * naming rule in {@link instanceTypeArchitecture} for Graviton families newer than this list.
+ */
+export const GRAVITON_FAMILIES: ReadonlySet<string> = new Set([
+    "a1",
+    "t4g",
+    "m6g", "m6gd", "m7g", "m7gd", "m8g", "m8gd",
+    "c6g", "c6gd", "c6gn", "c7g", "c7gd", "c7gn", "c8g", "c8gd", "c8gn",
+    "r6g", "r6gd", "r7g", "r7gd", "r8g", "r8gd",
+    "x2gd", "x8g",
+    "im4gn", "is4gen", "i4g", "i8g",
+    "g5g",
+    "hpc7g",
+]);
+
+/** Every spelling of an architecture that polyarch accepts from users, images and providers. */
+const ALIASES: Readonly<Record<string, Architecture>> = (() => {
+    const table: Record<string, Architecture> = { aarch64: "arm64", "x86-64": "x86_64", x64: "x86_64" };
+    for (const arch of ARCHITECTURES) {
+        const s = SPELLINGS[arch];
+        for (const spelling of [arch, s.dockerPlatform, s.targetArch, s.lambda, s.ecs, s.kubernetes]) {
+            table[spelling.toLowerCase()] = arch;
+        }
+    }
+    // OCI allows a variant on arm64 ("linux/arm64/v8"); it is the same CPU.
+    table[`${SPELLINGS.arm64.dockerPlatform}/v8`] = "arm64";
+    return table;
+})();
+
+/** Reads any known spelling (`linux/arm64`, `ARM64`, `amd64`, `aarch64`…); undefined if unknown. */
+export function parseArchitecture(spelling: string | undefined | null): Architecture | undefined {
+    if (typeof spelling !== "string") {
+        return undefined;
+    }
+    return ALIASES[spelling.trim().toLowerCase()];
+}
+
+export function isArchitecture(value: unknown): value is Architecture {
+    return typeof value === "string" && (ARCHITECTURES as readonly string[]).includes(value);
+}
+
+export function isComputeTarget(value: unknown): value is ComputeTarget {
+    return typeof value === "string" && (COMPUTE_TARGETS as readonly string[]).includes(value);
+}
+
+export function dockerPlatform(arch: Architecture): string {
+    return SPELLINGS[arch].dockerPlatform;
+}
+
+export function targetArch(arch: Architecture): string {
+    return SPELLINGS[arch].targetArch;
+}
+
+export function lambdaArchitecture(arch: Architecture): string {
+    return SPELLINGS[arch].lambda;
+}
+
+export function ecsCpuArchitecture(arch: Architecture): string {
+    return SPELLINGS[arch].ecs;
+}
+
+export function kubernetesArch(arch: Architecture): string {
+    return SPELLINGS[arch].kubernetes;
+}
+
+/** The node label Kubernetes sets from the kubelet's GOARCH; nodeSelector and affinity key. */
+export const KUBERNETES_ARCH_LABEL = "kubernetes.io/arch";
+
+/** Lambda's default when a function does not set `architectures`. */
+export const LAMBDA_DEFAULT_ARCHITECTURE: Architecture = "x86_64";
+
+/** ECS's default when a task definition has no `runtimePlatform.cpuArchitecture`. */
+export const ECS_DEFAULT_ARCHITECTURE: Architecture = "x86_64";
+
+/** Architecture an EKS AMI type boots, or undefined for an AMI type not in the catalog (e.g. CUSTOM). */
+export function amiTypeArchitecture(amiType: string | undefined | null): Architecture | undefined {
+    return typeof amiType === "string" ? EKS_AMI_TYPES[amiType] : undefined;
+}
+
+/** The family of an instance type: `m7g` of `m7g.large`; undefined when it is not `family.size`. */
+export function instanceFamily(instanceType: string): string | undefined {
+    const match = /^([a-z][a-z0-9-]*)\.([a-z0-9-]+)$/.exec(instanceType.trim().toLowerCase());
+    return match ? match[1] : undefined;
+}
+
+/**
+ * Architecture of an EC2 instance type. Families in {@link GRAVITON_FAMILIES} are arm64; a family
+ * not listed follows AWS's naming rule that a `g` right after the generation digit marks Graviton
+ * (m9g, c9gd…), so a family newer than the catalog is still classified. Everything else is x86_64.
+ * Apple-silicon `mac` hosts are not node-group capable and come back undefined, as does a
+ * malformed name.
+ */
+export function instanceTypeArchitecture(instanceType: string | undefined | null): Architecture | undefined {
+    if (typeof instanceType !== "string") {
+        return undefined;
+    }
+    const family = instanceFamily(instanceType);
+    if (family === undefined || family.startsWith("mac")) {
+        return undefined;
+    }
+    if (GRAVITON_FAMILIES.has(family) || /^[a-z]+\d+g[a-z]*$/.test(family)) {
+        return "arm64";
+    }
+    return "x86_64";
+}
+
+/** The architecture a target runs when a service does not choose one. */
+export function defaultArchitecture(target: ComputeTarget): Architecture {
+    return TARGETS[target].defaultArchitecture;
+}
+
+/** Whether `target` can run `arch`. */
+export function targetSupports(target: ComputeTarget, arch: Architecture): boolean {
+    return TARGETS[target].supported.includes(arch);
+}
+
+/** Why `target` cannot run `arch`, or undefined when it can. */
+export function targetRestriction(target: ComputeTarget, arch: Architecture): string | undefined {
+    if (targetSupports(target, arch)) {
+        return undefined;
+    }
+    return TARGETS[target].restriction ?? `${target} cannot run ${arch}`;
+}
+
+/** The AMI type for a node group of `arch` on the given OS family. */
+export function nodeGroupAmiType(arch: Architecture, os: "al2023" | "bottlerocket" = "al2023"): string {
+    return DEFAULT_AMI_TYPES[arch][os];
+}
+
+/** Per-architecture runtime settings as container environment variables. */
+export function runtimeEnvironment(arch: Architecture, vcpus: number): Record<string, string> {
+    const defaults = RUNTIME_DEFAULTS[arch];
+    const env: Record<string, string> = {
+        POLYARCH_ARCH: arch,
+        WEB_CONCURRENCY: String(Math.max(1, Math.round(defaults.workersPerVcpu * vcpus))),
+    };
+    if (defaults.mallocArenaMax > 0) {
+        env.MALLOC_ARENA_MAX = String(defaults.mallocArenaMax);
+    }
+    return env;
+}
+
+/** Human list for error messages: `'arm64' or 'x86_64'`. */
+export function describeChoices(values: readonly string[]): string {
+    const quoted = values.map((v) => `'${v}'`);
+    return quoted.length <= 1 ? quoted.join("") : `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
+}

@@ -1,0 +1,146 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { refuse } from "./errors";
+
+const TYPE = "polyarch:registry:ServiceRepository";
+
+/** Tags that buildx overwrites on every build (per-platform layer cache); never immutable. */
+export const CACHE_TAG_PREFIX = "cache-";
+/** Tags of pushed service images; immutable where the repository says so. */
+export const RELEASE_TAG_PREFIX = "release-";
+
+/** The fewest release images a repository keeps: the deployed one, its predecessor, one in flight. */
+export const MIN_RELEASES_KEPT = 3;
+
+export interface ServiceRepositoryArgs {
+    /** Repository name (lowercase, ECR-safe); defaults to Pulumi auto-naming from the resource name. */
+    repositoryName?: pulumi.Input<string>;
+    /** Release tags can never be overwritten (ECR `IMMUTABLE_WITH_EXCLUSION`); cache tags stay mutable. Default true. */
+    immutableTags?: boolean;
+    /** Scan every pushed image for CVEs. Default true. */
+    scanOnPush?: boolean;
+    /** Customer-managed KMS key ARN; without it ECR uses its AWS-managed KMS key (still KMS, never AES256). */
+    kmsKeyArn?: pulumi.Input<string>;
+    /** Let `pulumi destroy` delete a repository that still holds images. Default false: only ask for it in dev. */
+    forceDelete?: boolean;
+    /** Release images kept per architecture, newest first (>= 3). Default 10. */
+    keepReleases?: number;
+    /** Days an untagged manifest (a superseded cache or a failed push) lives before it expires. Default 14. */
+    untaggedExpiryDays?: number;
+    /** Grant the Lambda service pull access, scoped to functions of this account. Default false. */
+    allowLambdaPull?: boolean;
+    /** Tags for the repository. */
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * An ECR repository for one service: KMS-encrypted, scanned on push, immutable release tags, and a
+ * lifecycle policy that only expires what no deployment can still reference.
+ */
+export class ServiceRepository extends pulumi.ComponentResource {
+    public readonly repository: aws.ecr.Repository;
+    public readonly repositoryUrl: pulumi.Output<string>;
+    public readonly repositoryArn: pulumi.Output<string>;
+    public readonly registryId: pulumi.Output<string>;
+
+    constructor(name: string, args: ServiceRepositoryArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        const keepReleases = args.keepReleases ?? 10;
+        if (!Number.isInteger(keepReleases) || keepReleases < MIN_RELEASES_KEPT) {
+            throw refuse(TYPE, name, "keepReleases",
+                `got ${keepReleases}; keep at least ${MIN_RELEASES_KEPT} release images so the deployed ` +
+                "digest, its predecessor and an in-flight build are never expired");
+        }
+        const untaggedExpiryDays = args.untaggedExpiryDays ?? 14;
+        if (!Number.isInteger(untaggedExpiryDays) || untaggedExpiryDays < 1) {
+            throw refuse(TYPE, name, "untaggedExpiryDays", `got ${untaggedExpiryDays}; use a whole number of days >= 1`);
+        }
+        super(TYPE, name, {}, opts);
+
+        const immutable = args.immutableTags ?? true;
+        this.repository = new aws.ecr.Repository(`${name}-repo`, {
+            name: args.repositoryName,
+            imageTagMutability: immutable ? "IMMUTABLE_WITH_EXCLUSION" : "MUTABLE",
+            // buildx rewrites the registry cache tag on every build; an immutable cache tag would
+            // fail the second build, so cache tags alone are excluded from immutability.
+            imageTagMutabilityExclusionFilters: immutable
+                ? [{ filter: `${CACHE_TAG_PREFIX}*`, filterType: "WILDCARD" }]
+                : undefined,
+            imageScanningConfiguration: { scanOnPush: args.scanOnPush ?? true },
+            encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.kmsKeyArn }],
+            forceDelete: args.forceDelete ?? false,
+            tags: args.tags,
+        }, { parent: this });
+
+        new aws.ecr.LifecyclePolicy(`${name}-lifecycle`, {
+            repository: this.repository.name,
+            policy: JSON.stringify(lifecyclePolicy(keepReleases, untaggedExpiryDays)),
+        }, { parent: this });
+
+        if (args.allowLambdaPull) {
+            new aws.ecr.RepositoryPolicy(`${name}-lambda-pull`, {
+                repository: this.repository.name,
+                policy: lambdaPullPolicy(this.repository.registryId),
+            }, { parent: this });
+        }
+
+        this.repositoryUrl = this.repository.repositoryUrl;
+        this.repositoryArn = this.repository.arn;
+        this.registryId = this.repository.registryId;
+        this.registerOutputs({
+            repositoryUrl: this.repositoryUrl,
+            repositoryArn: this.repositoryArn,
+            registryId: this.registryId,
+        });
+    }
+}
+
+/**
+ * ECR lifecycle rules. Deployments pin a release image by digest, and every release image carries
+ * a unique release tag, so a deployed digest is always tagged and always among the newest
+ * `keepReleases` of its repository. Only untagged manifests (superseded cache manifests, failed
+ * pushes) expire by age, and release images expire by count beyond that window; cache tags are
+ * never selected, so the per-platform cache survives.
+ */
+export function lifecyclePolicy(keepReleases: number, untaggedExpiryDays: number): object {
+    return {
+        rules: [
+            {
+                rulePriority: 1,
+                description: `Expire untagged manifests after ${untaggedExpiryDays} days`,
+                selection: {
+                    tagStatus: "untagged",
+                    countType: "sinceImagePushed",
+                    countUnit: "days",
+                    countNumber: untaggedExpiryDays,
+                },
+                action: { type: "expire" },
+            },
+            {
+                rulePriority: 2,
+                description: `Keep the newest ${keepReleases} release images`,
+                selection: {
+                    tagStatus: "tagged",
+                    tagPrefixList: [RELEASE_TAG_PREFIX],
+                    countType: "imageCountMoreThan",
+                    countNumber: keepReleases,
+                },
+                action: { type: "expire" },
+            },
+        ],
+    };
+}
+
+/** Repository policy letting Lambda pull, limited to functions in the repository's own account. */
+function lambdaPullPolicy(accountId: pulumi.Input<string>): pulumi.Output<string> {
+    return pulumi.all([accountId, aws.getPartitionOutput().partition]).apply(([account, partition]) =>
+        JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{
+                Sid: "LambdaPull",
+                Effect: "Allow",
+                Principal: { Service: "lambda.amazonaws.com" },
+                Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                Condition: { StringLike: { "aws:sourceArn": `arn:${partition}:lambda:*:${account}:function:*` } },
+            }],
+        }));
+}

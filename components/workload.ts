@@ -1,0 +1,104 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { architectureForTarget } from "./compute-architecture";
+import { refuse } from "./errors";
+import { ImageReference } from "./image-reference";
+import { Architecture, KUBERNETES_ARCH_LABEL, kubernetesArch, runtimeEnvironment } from "./platform";
+
+const TYPE = "polyarch:kubernetes:Workload";
+
+export interface WorkloadArgs {
+    /** Image to run; the pod's `nodeSelector` `kubernetes.io/arch` is derived from it. */
+    image: ImageReference;
+    /** Architectures the cluster has node groups for; an image with none to run on is refused. */
+    nodeArchitectures?: Architecture[];
+    /** Namespace. Default `default`. */
+    namespace?: pulumi.Input<string>;
+    /** Pod replicas. Default 2. */
+    replicas?: number;
+    /** Container port. Default 8080. */
+    port?: number;
+    /** HTTP path for readiness and liveness probes. Default `/healthz`. */
+    healthCheckPath?: string;
+    /** vCPU request per pod (e.g. 0.25). Default 0.25. */
+    cpu?: number;
+    /** Memory request and limit per pod in MiB. Default 256. */
+    memoryMiB?: number;
+    /** Environment variables, merged over the per-architecture runtime settings. */
+    environment?: Record<string, string>;
+}
+
+/**
+ * A Kubernetes Deployment and ClusterIP Service pinned to nodes of the image's architecture, so a
+ * mixed cluster never schedules an arm64 image onto an x86 node (or the reverse).
+ */
+export class Workload extends pulumi.ComponentResource {
+    public readonly deployment: k8s.apps.v1.Deployment;
+    public readonly service: k8s.core.v1.Service;
+    public readonly architecture: Architecture;
+    /** In-cluster DNS name of the service. */
+    public readonly endpoint: pulumi.Output<string>;
+
+    constructor(name: string, args: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
+        const arch = architectureForTarget(TYPE, name, "eks", args.image);
+        if (args.nodeArchitectures !== undefined && !args.nodeArchitectures.includes(arch)) {
+            throw refuse(TYPE, name, "image", `the image is ${arch} but the cluster only has ` +
+                `${args.nodeArchitectures.join(", ") || "no"} node groups; add a ${arch} node group or rebuild the image`);
+        }
+        const port = args.port ?? 8080;
+        const replicas = args.replicas ?? 2;
+        const cpu = args.cpu ?? 0.25;
+        const memoryMiB = args.memoryMiB ?? 256;
+        if (!Number.isInteger(replicas) || replicas < 0) {
+            throw refuse(TYPE, name, "replicas", `got ${replicas}; use a whole number >= 0`);
+        }
+        if (!Number.isInteger(port) || port < 1 || port > 65535) {
+            throw refuse(TYPE, name, "port", `got ${port}; use a TCP port from 1 to 65535`);
+        }
+        super(TYPE, name, {}, opts);
+
+        const labels = { "app.kubernetes.io/name": name, "app.kubernetes.io/managed-by": "polyarch" };
+        const environment = { ...runtimeEnvironment(arch, cpu), ...args.environment };
+        const probe = { httpGet: { path: args.healthCheckPath ?? "/healthz", port } };
+        this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
+            metadata: { namespace: args.namespace, labels },
+            spec: {
+                replicas,
+                selector: { matchLabels: labels },
+                template: {
+                    metadata: { labels },
+                    spec: {
+                        nodeSelector: { [KUBERNETES_ARCH_LABEL]: kubernetesArch(arch) },
+                        securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+                        containers: [{
+                            name,
+                            image: args.image.imageUri,
+                            ports: [{ containerPort: port, name: "http" }],
+                            env: Object.entries(environment).map(([key, value]) => ({ name: key, value })),
+                            resources: {
+                                requests: { cpu: `${Math.round(cpu * 1000)}m`, memory: `${memoryMiB}Mi` },
+                                limits: { memory: `${memoryMiB}Mi` },
+                            },
+                            readinessProbe: { ...probe, periodSeconds: 5 },
+                            livenessProbe: { ...probe, periodSeconds: 10, failureThreshold: 3 },
+                            securityContext: {
+                                allowPrivilegeEscalation: false,
+                                readOnlyRootFilesystem: true,
+                                capabilities: { drop: ["ALL"] },
+                            },
+                        }],
+                    },
+                },
+            },
+        }, { parent: this });
+
+        this.service = new k8s.core.v1.Service(`${name}-service`, {
+            metadata: { namespace: args.namespace, labels },
+            spec: { type: "ClusterIP", selector: labels, ports: [{ port: 80, targetPort: port, name: "http" }] },
+        }, { parent: this });
+
+        this.architecture = arch;
+        this.endpoint = pulumi.interpolate`${this.service.metadata.name}.${this.service.metadata.namespace}.svc.cluster.local`;
+        this.registerOutputs({ architecture: arch, endpoint: this.endpoint });
+    }
+}
