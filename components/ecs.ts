@@ -41,7 +41,7 @@ export interface EcsServiceArgs {
     /** Load balancer health check path. Default `/healthz`. */
     healthCheckPath?: string;
     /** Environment variables, merged over the per-architecture runtime settings. */
-    environment?: Record<string, string>;
+    environment?: Record<string, pulumi.Input<string>>;
     /** Days to keep logs. Default 14. */
     logRetentionDays?: number;
     /** Tags for every resource. */

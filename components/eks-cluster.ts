@@ -1,5 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { dataProtection } from "./data-protection";
+import { refuse } from "./errors";
 import { assumeRolePolicy } from "./iam";
 
 const TYPE = "polyarch:eks:Cluster";
@@ -24,6 +26,8 @@ export interface EksClusterArgs {
     kmsDeletionWindowDays?: number;
     /** Control-plane log types to ship. Default all of them. */
     enabledLogTypes?: pulumi.Input<string>[];
+    /** Protect the cluster and its secrets key from deletion and keep them if removed from the program. */
+    protectData?: boolean;
     /** Tags for every resource. */
     tags?: Record<string, pulumi.Input<string>>;
 }
@@ -41,6 +45,10 @@ export class EksCluster extends pulumi.ComponentResource {
     public readonly secretsKey?: aws.kms.Key;
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        const window = args.kmsDeletionWindowDays ?? 30;
+        if (!Number.isInteger(window) || window < 7 || window > 30) {
+            throw refuse(TYPE, name, "kmsDeletionWindowDays", `got ${window}; KMS allows 7 to 30 days`);
+        }
         super(TYPE, name, {}, opts);
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
         const region = aws.getRegionOutput({}, { parent: this }).region;
@@ -58,9 +66,9 @@ export class EksCluster extends pulumi.ComponentResource {
             this.secretsKey = new aws.kms.Key(`${name}-secrets-key`, {
                 description: `${name} EKS secrets envelope encryption`,
                 enableKeyRotation: true,
-                deletionWindowInDays: args.kmsDeletionWindowDays ?? 30,
+                deletionWindowInDays: window,
                 tags: args.tags,
-            }, { parent: this });
+            }, { parent: this, ...dataProtection(args.protectData) });
         }
 
         this.cluster = new aws.eks.Cluster(`${name}-cluster`, {
@@ -78,7 +86,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 : undefined,
             enabledClusterLogTypes: args.enabledLogTypes ?? [...EKS_LOG_TYPES],
             tags: args.tags,
-        }, { parent: this, dependsOn: [rolePolicy] });
+        }, { parent: this, dependsOn: [rolePolicy], ...dataProtection(args.protectData) });
 
         this.clusterName = this.cluster.name;
         this.endpoint = this.cluster.endpoint;

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { dataProtection } from "./data-protection";
 import { refuse } from "./errors";
 
 const TYPE = "polyarch:registry:ServiceRepository";
@@ -29,6 +30,8 @@ export interface ServiceRepositoryArgs {
     untaggedExpiryDays?: number;
     /** Grant the Lambda service pull access, scoped to functions of this account. Default false. */
     allowLambdaPull?: boolean;
+    /** Protect the repository from deletion and keep it (and its images) if removed from the program. Prod sets this. */
+    protectData?: boolean;
     /** Tags for the repository. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -50,6 +53,10 @@ export class ServiceRepository extends pulumi.ComponentResource {
                 `got ${keepReleases}; keep at least ${MIN_RELEASES_KEPT} release images so the deployed ` +
                 "digest, its predecessor and an in-flight build are never expired");
         }
+        if (args.protectData && args.forceDelete) {
+            throw refuse(TYPE, name, "forceDelete",
+                "a protected repository cannot also be force-deleted with its images; drop one of the two");
+        }
         const untaggedExpiryDays = args.untaggedExpiryDays ?? 14;
         if (!Number.isInteger(untaggedExpiryDays) || untaggedExpiryDays < 1) {
             throw refuse(TYPE, name, "untaggedExpiryDays", `got ${untaggedExpiryDays}; use a whole number of days >= 1`);
@@ -69,7 +76,7 @@ export class ServiceRepository extends pulumi.ComponentResource {
             encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.kmsKeyArn }],
             forceDelete: args.forceDelete ?? false,
             tags: args.tags,
-        }, { parent: this });
+        }, { parent: this, ...dataProtection(args.protectData) });
 
         new aws.ecr.LifecyclePolicy(`${name}-lifecycle`, {
             repository: this.repository.name,

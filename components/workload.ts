@@ -25,7 +25,7 @@ export interface WorkloadArgs {
     /** Memory request and limit per pod in MiB. Default 256. */
     memoryMiB?: number;
     /** Environment variables, merged over the per-architecture runtime settings. */
-    environment?: Record<string, string>;
+    environment?: Record<string, pulumi.Input<string>>;
 }
 
 /**

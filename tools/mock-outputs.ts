@@ -117,6 +117,22 @@ export function mockResourceOutputs(type: string, name: string, inputs: Record<s
             return { id: `vpc-${sha256(name).slice(0, 17)}`, state: { ...inputs } };
         case "aws:ec2/subnet:Subnet":
             return { id: `subnet-${sha256(name).slice(0, 17)}`, state: { ...inputs } };
+        case "awsx:ec2:Vpc": {
+            const zones = typeof inputs.numberOfAvailabilityZones === "number" ? inputs.numberOfAvailabilityZones : 3;
+            const subnets = (tier: string) => Array.from({ length: zones }, (_, i) => `subnet-${sha256(`${name}-${tier}-${i}`).slice(0, 17)}`);
+            return {
+                id: `${name}`,
+                state: {
+                    ...inputs,
+                    vpcId: `vpc-${sha256(name).slice(0, 17)}`,
+                    privateSubnetIds: subnets("private"),
+                    publicSubnetIds: subnets("public"),
+                    isolatedSubnetIds: [],
+                },
+            };
+        }
+        case "pulumi:providers:kubernetes":
+            return { id: `${name}-provider`, state: { ...inputs } };
         case "kubernetes:apps/v1:Deployment":
         case "kubernetes:core/v1:Service": {
             const metadata = (inputs.metadata ?? {}) as Record<string, unknown>;

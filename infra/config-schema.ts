@@ -1,0 +1,119 @@
+import { z } from "zod";
+import { ARCHITECTURES } from "../components/platform";
+import { APPRUNNER_CPU_UNITS, APPRUNNER_MEMORY_MB } from "../components/apprunner";
+import { LAMBDA_LIMITS } from "../components/lambda";
+
+/**
+ * The shape of `Pulumi.<stack>.yaml` under the `polyarch:` namespace. Every object is strict, so a
+ * misspelled key is an error, not a silently ignored setting. Cross-field rules (architecture per
+ * target, duplicate names, paths) live in config.ts, which reports them with the same key paths.
+ */
+
+/** Lowercase, starts with a letter, DNS label and ECR safe; short enough for derived AWS names. */
+export const SERVICE_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+
+const serviceName = z.string().regex(SERVICE_NAME_PATTERN, {
+    message: "must be 2-32 characters of lowercase letters, digits and '-', starting with a letter and not ending with '-' (ECR and DNS safe)",
+});
+const architecture = z.enum(ARCHITECTURES as [string, ...string[]]);
+const port = z.number().int().min(1).max(65535);
+const healthPath = z.string().regex(/^\/[\x21-\x7e]*$/, { message: "must be an absolute HTTP path such as /healthz" });
+const environment = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be a valid environment variable name" }), z.string());
+
+/** Keys every service has, whatever its target. */
+const common = {
+    name: serviceName,
+    context: z.string().min(1),
+    dockerfile: z.string().min(1).optional(),
+    architecture: architecture.optional(),
+    env: environment.optional(),
+};
+
+const lambdaService = z.object({
+    ...common,
+    target: z.literal("lambda"),
+    memory: z.number().int().min(LAMBDA_LIMITS.minMemoryMb).max(LAMBDA_LIMITS.maxMemoryMb).optional(),
+    timeout: z.number().int().min(LAMBDA_LIMITS.minTimeoutSeconds).max(LAMBDA_LIMITS.maxTimeoutSeconds).optional(),
+    reservedConcurrency: z.number().int().min(0).optional(),
+    tracing: z.boolean().optional(),
+}).strict();
+
+const eksService = z.object({
+    ...common,
+    target: z.literal("eks"),
+    replicas: z.number().int().min(0).max(100).optional(),
+    port: port.optional(),
+    cpu: z.number().min(0.05).max(64).optional(),
+    memory: z.number().int().min(32).max(262144).optional(),
+    healthPath: healthPath.optional(),
+}).strict();
+
+const appRunnerService = z.object({
+    ...common,
+    target: z.literal("apprunner"),
+    cpu: z.union(APPRUNNER_CPU_UNITS.map((v) => z.literal(v)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>]).optional(),
+    memory: z.union(APPRUNNER_MEMORY_MB.map((v) => z.literal(v)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>]).optional(),
+    port: port.optional(),
+    healthPath: healthPath.optional(),
+}).strict();
+
+const ecsService = z.object({
+    ...common,
+    target: z.literal("ecs"),
+    cpu: z.number().int().optional(),
+    memory: z.number().int().optional(),
+    port: port.optional(),
+    desiredCount: z.number().int().min(0).max(100).optional(),
+    healthPath: healthPath.optional(),
+    public: z.boolean().optional(),
+}).strict();
+
+export const serviceSchema = z.discriminatedUnion("target", [lambdaService, eksService, appRunnerService, ecsService]);
+
+export const networkSchema = z.object({
+    availabilityZones: z.number().int().min(2).max(6).optional(),
+    natGateways: z.enum(["None", "Single", "OnePerAz"]).optional(),
+    cidrBlock: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, { message: "must be an IPv4 CIDR from /16 to /24" }).optional(),
+}).strict();
+
+const scaling = z.object({
+    min: z.number().int().min(0),
+    desired: z.number().int().min(0),
+    max: z.number().int().min(1),
+}).strict();
+
+export const eksSchema = z.object({
+    version: z.string().regex(/^1\.\d{2}$/, { message: "must be a Kubernetes minor version such as 1.33" }).optional(),
+    /** Graviton node group instance types. */
+    instanceTypes: z.array(z.string()).min(1).optional(),
+    /** Instance types of the x86 node group, made only when an eks service is x86_64. */
+    x86InstanceTypes: z.array(z.string()).min(1).optional(),
+    scaling: scaling.optional(),
+    capacityType: z.enum(["ON_DEMAND", "SPOT"]).optional(),
+    endpointPublicAccess: z.boolean().optional(),
+    publicAccessCidrs: z.array(z.string()).optional(),
+    os: z.enum(["al2023", "bottlerocket"]).optional(),
+}).strict();
+
+export const registrySchema = z.object({
+    immutableTags: z.boolean().optional(),
+    forceDelete: z.boolean().optional(),
+    keepReleases: z.number().int().min(3).max(1000).optional(),
+    customerManagedKey: z.boolean().optional(),
+}).strict();
+
+/** Every key polyarch reads from its own namespace, with its schema. */
+export const polyarchKeys = {
+    profile: z.enum(["dev", "prod"]),
+    services: z.array(serviceSchema).min(1, { message: "must list at least one service" }),
+    network: networkSchema,
+    eks: eksSchema,
+    registry: registrySchema,
+    logRetentionDays: z.union([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]
+        .map((v) => z.literal(v)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>]),
+    builder: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { message: "must be a buildx builder name" }),
+    tags: z.record(z.string().min(1).max(128), z.string().max(256)),
+} as const;
+
+export type PolyarchKey = keyof typeof polyarchKeys;
+export type ServiceConfig = z.infer<typeof serviceSchema>;

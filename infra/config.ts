@@ -1,0 +1,388 @@
+import * as fs from "fs";
+import * as path from "path";
+import { z } from "zod";
+import { PolyarchInputError } from "../components/errors";
+import { FARGATE_SIZES } from "../components/ecs";
+import { NodeGroupArgs } from "../components/node-group";
+import {
+    Architecture, ComputeTarget, DEFAULT_INSTANCE_TYPES, describeChoices, defaultArchitecture, instanceTypeArchitecture,
+    targetRestriction,
+} from "../components/platform";
+import { PolyarchKey, ServiceConfig, polyarchKeys } from "./config-schema";
+
+export type Profile = "dev" | "prod";
+
+/** One service, validated, with its architecture decided and its paths resolved. */
+export type ServiceSettings = ServiceConfig & {
+    architecture: Architecture;
+    /** Absolute build context. */
+    contextPath: string;
+    /** Absolute Dockerfile path. */
+    dockerfilePath: string;
+};
+
+/** Everything the infra program needs, typed, with the profile's defaults filled in. */
+export interface StackSettings {
+    stack: string;
+    profile: Profile;
+    region: string;
+    projectRoot: string;
+    services: ServiceSettings[];
+    network: { availabilityZones: number; natGateways: "None" | "Single" | "OnePerAz"; cidrBlock: string };
+    eks: {
+        version?: string;
+        instanceTypes: string[];
+        x86InstanceTypes: string[];
+        scaling: { min: number; desired: number; max: number };
+        capacityType: "ON_DEMAND" | "SPOT";
+        endpointPublicAccess: boolean;
+        publicAccessCidrs?: string[];
+        os: NonNullable<NodeGroupArgs["os"]>;
+        encryptSecrets: boolean;
+        logTypes: string[];
+        kmsDeletionWindowDays: number;
+    };
+    registry: { immutableTags: boolean; forceDelete: boolean; keepReleases: number; customerManagedKey: boolean };
+    logRetentionDays: number;
+    builder?: string;
+    tags: Record<string, string>;
+    /** protect + retainOnDelete on data-bearing resources. */
+    protectData: boolean;
+}
+
+/**
+ * Per-profile defaults. dev: cheap and quick to tear down. prod: multi-AZ, protected, encrypted,
+ * private, logged, retained.
+ */
+export const PROFILE_DEFAULTS: Readonly<Record<Profile, Omit<StackSettings, "stack" | "profile" | "region" | "projectRoot" | "services" | "builder" | "tags">>> = {
+    dev: {
+        network: { availabilityZones: 2, natGateways: "Single", cidrBlock: "10.20.0.0/16" },
+        eks: {
+            instanceTypes: [...DEFAULT_INSTANCE_TYPES.arm64],
+            x86InstanceTypes: [...DEFAULT_INSTANCE_TYPES.x86_64],
+            scaling: { min: 1, desired: 1, max: 2 },
+            capacityType: "SPOT",
+            endpointPublicAccess: true,
+            os: "al2023",
+            encryptSecrets: false,
+            logTypes: ["api", "audit"],
+            kmsDeletionWindowDays: 7,
+        },
+        registry: { immutableTags: false, forceDelete: true, keepReleases: 5, customerManagedKey: false },
+        logRetentionDays: 7,
+        protectData: false,
+    },
+    prod: {
+        network: { availabilityZones: 3, natGateways: "OnePerAz", cidrBlock: "10.30.0.0/16" },
+        eks: {
+            instanceTypes: [...DEFAULT_INSTANCE_TYPES.arm64],
+            x86InstanceTypes: [...DEFAULT_INSTANCE_TYPES.x86_64],
+            scaling: { min: 3, desired: 3, max: 9 },
+            capacityType: "ON_DEMAND",
+            endpointPublicAccess: false,
+            os: "al2023",
+            encryptSecrets: true,
+            logTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+            kmsDeletionWindowDays: 30,
+        },
+        registry: { immutableTags: true, forceDelete: false, keepReleases: 30, customerManagedKey: true },
+        logRetentionDays: 90,
+        protectData: true,
+    },
+};
+
+/** A config problem: the key path, what was wrong, and what is allowed. Never a stack trace. */
+export class ConfigError extends PolyarchInputError {
+    constructor(keyPath: string, reason: string) {
+        super(keyPath, reason);
+        this.name = "ConfigError";
+    }
+}
+
+export interface ParseOptions {
+    stack: string;
+    /** Directory holding Pulumi.yaml; `context` paths are relative to it and may not leave it. */
+    projectRoot: string;
+}
+
+/**
+ * Parses the flat stack config map (`"polyarch:services"` → value, as Pulumi hands it to the
+ * program; objects may arrive as JSON strings) into settings. Throws one ConfigError for the first
+ * problem, naming its key path.
+ */
+export function parseStackConfig(config: Record<string, unknown>, options: ParseOptions): StackSettings {
+    const values = readNamespace(config);
+    const region = config["aws:region"];
+    if (typeof region !== "string" || !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region)) {
+        throw new ConfigError("aws:region", region === undefined
+            ? "is not set; run `pulumi config set aws:region us-west-2` (or your region)"
+            : `got '${String(region)}'; use an AWS region such as us-west-2`);
+    }
+    const profile = resolveProfile(values.profile, options.stack);
+    const defaults = PROFILE_DEFAULTS[profile];
+    if (values.services === undefined) {
+        throw new ConfigError("polyarch:services", "is not set; list the stack's services, e.g. " +
+            "[{ name: api, target: lambda, context: services/hello-lambda }]");
+    }
+    const services = parseKey("services", values.services);
+    const network = values.network === undefined ? {} : parseKey("network", values.network);
+    const eks = values.eks === undefined ? {} : parseKey("eks", values.eks);
+    const registry = values.registry === undefined ? {} : parseKey("registry", values.registry);
+
+    const settings: StackSettings = {
+        stack: options.stack,
+        profile,
+        region,
+        projectRoot: path.resolve(options.projectRoot),
+        services: services.map((service, index) => resolveService(service, index, options.projectRoot)),
+        network: { ...defaults.network, ...network },
+        eks: { ...defaults.eks, ...eks },
+        registry: { ...defaults.registry, ...registry },
+        logRetentionDays: values.logRetentionDays === undefined ? defaults.logRetentionDays : parseKey("logRetentionDays", values.logRetentionDays),
+        builder: values.builder === undefined ? undefined : parseKey("builder", values.builder),
+        tags: values.tags === undefined ? {} : parseKey("tags", values.tags),
+        protectData: defaults.protectData,
+    };
+    checkCrossFieldRules(settings);
+    return settings;
+}
+
+/** The `polyarch:` keys, JSON-decoded; an unknown key is refused with the closest known one. */
+function readNamespace(config: Record<string, unknown>): Partial<Record<PolyarchKey, unknown>> {
+    const known = Object.keys(polyarchKeys);
+    const values: Partial<Record<PolyarchKey, unknown>> = {};
+    for (const [fullKey, raw] of Object.entries(config)) {
+        if (!fullKey.startsWith("polyarch:")) {
+            continue;
+        }
+        const key = fullKey.slice("polyarch:".length);
+        if (!known.includes(key)) {
+            throw new ConfigError(fullKey, `is not a polyarch setting${suggest(key, known, "polyarch:")}; ` +
+                `known keys: ${known.map((k) => `polyarch:${k}`).join(", ")}`);
+        }
+        values[key as PolyarchKey] = decode(raw);
+    }
+    return values;
+}
+
+/** Pulumi passes structured config to programs as JSON text; plain strings stay strings. */
+function decode(raw: unknown): unknown {
+    if (typeof raw !== "string") {
+        return raw;
+    }
+    const trimmed = raw.trim();
+    if (/^[[{]/.test(trimmed) || /^(true|false|-?\d+(\.\d+)?)$/.test(trimmed)) {
+        try {
+            return JSON.parse(trimmed);
+        } catch {
+            return raw;
+        }
+    }
+    return raw;
+}
+
+function resolveProfile(value: unknown, stack: string): Profile {
+    if (value === undefined) {
+        if (stack === "dev" || stack === "prod") {
+            return stack;
+        }
+        throw new ConfigError("polyarch:profile", `is not set and stack '${stack}' is neither dev nor prod; ` +
+            "set it to 'dev' or 'prod' to choose the defaults");
+    }
+    return parseKey("profile", value);
+}
+
+function parseKey<K extends PolyarchKey>(key: K, value: unknown): z.infer<(typeof polyarchKeys)[K]> {
+    const result = polyarchKeys[key].safeParse(value);
+    if (!result.success) {
+        const issue = result.error.issues[0];
+        throw new ConfigError(keyPath(`polyarch:${key}`, issue.path), describeIssue(issue, polyarchKeys[key], value));
+    }
+    return result.data as z.infer<(typeof polyarchKeys)[K]>;
+}
+
+/** `polyarch:services` + [2, "target"] → `polyarch:services[2].target`. */
+export function keyPath(root: string, segments: readonly (string | number)[]): string {
+    return segments.reduce<string>((acc, segment) =>
+        typeof segment === "number" ? `${acc}[${segment}]` : `${acc}.${segment}`, root);
+}
+
+function valueAt(value: unknown, segments: readonly (string | number)[]): unknown {
+    let current = value;
+    for (const segment of segments) {
+        if (current === null || typeof current !== "object") {
+            return undefined;
+        }
+        current = (current as Record<string | number, unknown>)[segment];
+    }
+    return current;
+}
+
+function show(value: unknown): string {
+    return typeof value === "string" ? `'${value}'` : JSON.stringify(value) ?? String(value);
+}
+
+/** Turns a zod issue into "got X; allowed Y" with the bad value and the allowed values. */
+function describeIssue(issue: z.ZodIssue, schema: z.ZodTypeAny, root: unknown): string {
+    const got = valueAt(root, issue.path);
+    switch (issue.code) {
+        case z.ZodIssueCode.invalid_union_discriminator:
+            return `got ${show(got)}; allowed: ${describeChoices(issue.options.map(String))}`;
+        case z.ZodIssueCode.invalid_enum_value:
+            return `got ${show(got)}; allowed: ${describeChoices(issue.options.map(String))}`;
+        case z.ZodIssueCode.invalid_union: {
+            const literals = issue.unionErrors.flatMap((e) => e.issues)
+                .flatMap((i) => i.code === z.ZodIssueCode.invalid_literal ? [String(i.expected)] : []);
+            return literals.length > 0 ? `got ${show(got)}; allowed: ${describeChoices(literals)}` : `got ${show(got)}; ${issue.message}`;
+        }
+        case z.ZodIssueCode.unrecognized_keys: {
+            const [first] = issue.keys;
+            return `unknown key '${first}'${suggest(first, knownKeysAt(schema, root, issue.path))}; remove it or fix its spelling`;
+        }
+        case z.ZodIssueCode.invalid_type:
+            return got === undefined
+                ? `is required (${issue.expected})`
+                : `expected ${issue.expected}, got ${issue.received} ${show(got)}`;
+        case z.ZodIssueCode.too_small:
+            return issue.type === "array"
+                ? `${issue.message}`
+                : `got ${show(got)}; must be ${issue.inclusive ? ">=" : ">"} ${String(issue.minimum)}`;
+        case z.ZodIssueCode.too_big:
+            return `got ${show(got)}; must be ${issue.inclusive ? "<=" : "<"} ${String(issue.maximum)}`;
+        default:
+            return got === undefined ? issue.message : `got ${show(got)}; ${issue.message}`;
+    }
+}
+
+/** Keys the strict object at `at` accepts, read from the schema itself, to suggest the nearest. */
+function knownKeysAt(schema: z.ZodTypeAny, root: unknown, at: readonly (string | number)[]): string[] {
+    let current: z.ZodTypeAny = schema;
+    for (let depth = 0; depth <= at.length; depth++) {
+        while (current instanceof z.ZodOptional || current instanceof z.ZodDefault) {
+            current = current._def.innerType;
+        }
+        if (current instanceof z.ZodDiscriminatedUnion) {
+            const discriminator = (valueAt(root, at.slice(0, depth)) as Record<string, unknown> | undefined)?.[current.discriminator];
+            const option = current.optionsMap.get(discriminator as z.Primitive);
+            if (option === undefined) {
+                return [];
+            }
+            current = option;
+        }
+        if (depth === at.length) {
+            break;
+        }
+        const segment = at[depth];
+        if (current instanceof z.ZodArray && typeof segment === "number") {
+            current = current.element;
+        } else if (current instanceof z.ZodObject && typeof segment === "string") {
+            current = current.shape[segment];
+        } else {
+            return [];
+        }
+    }
+    return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
+}
+
+/** "; did you mean 'memory'?" when a known key is within two edits. */
+function suggest(word: string, candidates: readonly string[], prefix = ""): string {
+    let best: string | undefined;
+    let bestDistance = 3;
+    for (const candidate of candidates) {
+        const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+        if (d < bestDistance) {
+            best = candidate;
+            bestDistance = d;
+        }
+    }
+    return best === undefined ? "" : `; did you mean '${prefix}${best}'?`;
+}
+
+function editDistance(a: string, b: string): number {
+    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        let previous = row[0];
+        row[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const current = row[j];
+            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+            previous = current;
+        }
+    }
+    return row[b.length];
+}
+
+function resolveService(service: ServiceConfig, index: number, projectRoot: string): ServiceSettings {
+    const at = (key: string) => `polyarch:services[${index}].${key}`;
+    const target: ComputeTarget = service.target;
+    const architecture = (service.architecture ?? defaultArchitecture(target)) as Architecture;
+    const restriction = targetRestriction(target, architecture);
+    if (restriction !== undefined) {
+        throw new ConfigError(at("architecture"), `got '${architecture}' for target '${target}'; ${restriction}`);
+    }
+    const root = path.resolve(projectRoot);
+    const contextPath = path.resolve(root, service.context);
+    if (path.isAbsolute(service.context) || !isInside(root, contextPath)) {
+        throw new ConfigError(at("context"), `'${service.context}' is outside the project; use a path relative to ` +
+            `the project root such as services/${service.name}`);
+    }
+    if (!fs.existsSync(contextPath) || !fs.statSync(contextPath).isDirectory()) {
+        throw new ConfigError(at("context"), `directory '${service.context}' does not exist under the project root`);
+    }
+    const dockerfileRelative = service.dockerfile ?? path.join(service.context, "Dockerfile");
+    const dockerfilePath = path.resolve(root, dockerfileRelative);
+    if (path.isAbsolute(dockerfileRelative) || !isInside(root, dockerfilePath)) {
+        throw new ConfigError(at("dockerfile"), `'${dockerfileRelative}' is outside the project; use a path relative to the project root`);
+    }
+    if (!fs.existsSync(dockerfilePath) || !fs.statSync(dockerfilePath).isFile()) {
+        throw new ConfigError(service.dockerfile ? at("dockerfile") : at("context"),
+            `no Dockerfile at '${dockerfileRelative}'; add one or set polyarch:services[${index}].dockerfile`);
+    }
+    if (service.target === "ecs") {
+        const cpu = service.cpu ?? 256;
+        const size = FARGATE_SIZES[cpu];
+        if (size === undefined) {
+            throw new ConfigError(at("cpu"), `got ${cpu}; Fargate allows ${describeChoices(Object.keys(FARGATE_SIZES))} CPU units`);
+        }
+        const memory = service.memory ?? size.minMemory;
+        if (memory < size.minMemory || memory > size.maxMemory) {
+            throw new ConfigError(at("memory"), `got ${memory}; with cpu ${cpu} Fargate allows ${size.minMemory} to ${size.maxMemory} MB`);
+        }
+    }
+    return { ...service, architecture, contextPath, dockerfilePath };
+}
+
+function isInside(root: string, candidate: string): boolean {
+    const relative = path.relative(root, candidate);
+    return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+}
+
+function checkCrossFieldRules(settings: StackSettings): void {
+    const seen = new Map<string, number>();
+    settings.services.forEach((service, index) => {
+        const first = seen.get(service.name);
+        if (first !== undefined) {
+            throw new ConfigError(`polyarch:services[${index}].name`,
+                `'${service.name}' is already used by polyarch:services[${first}]; service names must be unique`);
+        }
+        seen.set(service.name, index);
+    });
+    const groups: [string, string[], Architecture][] = [
+        ["polyarch:eks.instanceTypes", settings.eks.instanceTypes, "arm64"],
+        ["polyarch:eks.x86InstanceTypes", settings.eks.x86InstanceTypes, "x86_64"],
+    ];
+    for (const [key, types, arch] of groups) {
+        types.forEach((instanceType, index) => {
+            const actual = instanceTypeArchitecture(instanceType);
+            if (actual !== arch) {
+                throw new ConfigError(`${key}[${index}]`, actual === undefined
+                    ? `'${instanceType}' is not an EC2 instance type (family.size)`
+                    : `'${instanceType}' is ${actual} but this node group is ${arch}; use ${arch} types such as '${DEFAULT_INSTANCE_TYPES[arch][0]}'`);
+            }
+        });
+    }
+    const { min, desired, max } = settings.eks.scaling;
+    if (!(min <= desired && desired <= max)) {
+        throw new ConfigError("polyarch:eks.scaling", `got min ${min}, desired ${desired}, max ${max}; need min <= desired <= max`);
+    }
+}

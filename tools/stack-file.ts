@@ -1,0 +1,93 @@
+import * as fs from "fs";
+import * as path from "path";
+import { YAMLParseError, parseDocument } from "yaml";
+import { ConfigError } from "../infra/config";
+
+/** Placeholder for a `secure:` value, which only the Pulumi CLI (with the stack's key) can decrypt. */
+export const SECRET_PLACEHOLDER = "[secret]";
+
+export interface StackFile {
+    stack: string;
+    file: string;
+    /** Flat map as the CLI passes it to a program: `namespace:key` → string (objects as JSON). */
+    config: Record<string, string>;
+    /** Keys whose value is (or contains) a secret. */
+    secretKeys: string[];
+}
+
+const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
+
+/** The stacks that have a `Pulumi.<name>.yaml` in the project. */
+export function listStacks(projectRoot: string): string[] {
+    return fs.readdirSync(projectRoot)
+        .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+        .filter((name): name is string => name !== undefined)
+        .sort();
+}
+
+/** Reads `Pulumi.<stack>.yaml` the way the CLI does; errors name the file (and line). */
+export function readStackFile(projectRoot: string, stack: string): StackFile {
+    if (!STACK_NAME.test(stack)) {
+        throw new ConfigError("--stack", `'${stack}' is not a stack name (letters, digits, '-', '_', '.')`);
+    }
+    const file = path.join(projectRoot, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) {
+        const known = listStacks(projectRoot);
+        throw new ConfigError("--stack", `no stack '${stack}': ${path.basename(file)} does not exist; ` +
+            `known stacks: ${known.join(", ") || "none"}`);
+    }
+    return parseStackYaml(fs.readFileSync(file, "utf8"), stack, file);
+}
+
+export function parseStackYaml(text: string, stack: string, file: string): StackFile {
+    const document = parseDocument(text, { prettyErrors: false });
+    if (document.errors.length > 0) {
+        const error: YAMLParseError = document.errors[0];
+        const line = error.linePos?.[0];
+        const where = line ? `${path.basename(file)}:${line.line}:${line.col}` : path.basename(file);
+        throw new ConfigError(where, `YAML syntax error: ${error.message.split("\n")[0]}`);
+    }
+    const root = document.toJS() as unknown;
+    if (root === null || root === undefined) {
+        return { stack, file, config: {}, secretKeys: [] };
+    }
+    if (typeof root !== "object" || Array.isArray(root)) {
+        throw new ConfigError(path.basename(file), "must be a YAML mapping with a 'config:' section");
+    }
+    const section = (root as Record<string, unknown>).config ?? {};
+    if (typeof section !== "object" || section === null || Array.isArray(section)) {
+        throw new ConfigError(`${path.basename(file)}: config`, "must be a mapping of 'namespace:key' to values");
+    }
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, value] of Object.entries(section as Record<string, unknown>)) {
+        const { plain, secret } = stripSecure(value);
+        if (secret) {
+            secretKeys.push(key);
+        }
+        config[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
+    }
+    return { stack, file, config, secretKeys };
+}
+
+/** Replaces `{ secure: … }` leaves with a placeholder and reports whether any were found. */
+function stripSecure(value: unknown): { plain: unknown; secret: boolean } {
+    if (Array.isArray(value)) {
+        const parts = value.map(stripSecure);
+        return { plain: parts.map((p) => p.plain), secret: parts.some((p) => p.secret) };
+    }
+    if (value !== null && typeof value === "object") {
+        const entries = Object.entries(value as Record<string, unknown>);
+        if (entries.length === 1 && entries[0][0] === "secure" && typeof entries[0][1] === "string") {
+            return { plain: SECRET_PLACEHOLDER, secret: true };
+        }
+        let secret = false;
+        const plain = Object.fromEntries(entries.map(([k, v]) => {
+            const part = stripSecure(v);
+            secret ||= part.secret;
+            return [k, part.plain];
+        }));
+        return { plain, secret };
+    }
+    return { plain: value, secret: false };
+}
