@@ -1,0 +1,122 @@
+import { strict as assert } from "assert";
+import { ConfigError, parseStackConfig } from "../../infra/config";
+import { PROJECT_ROOT, runInfra } from "../support/run-infra";
+import { devConfigWith, devServices } from "../support/stack-config";
+
+function parse(config: Record<string, string>, stack = "dev") {
+    return parseStackConfig(config, { stack, projectRoot: PROJECT_ROOT });
+}
+
+/** Asserts the config is refused with exactly this message. */
+function refused(config: Record<string, string>, message: string, stack = "dev"): void {
+    assert.throws(() => parse(config, stack), (err: unknown) => {
+        assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
+        assert.equal(err.message, message);
+        return true;
+    });
+}
+
+const withService = (index: number, changes: Record<string, unknown>) =>
+    devConfigWith({ "polyarch:services": devServices((e, i) => (i === index ? { ...e, ...changes } : e)) });
+
+describe("stack config (polyarch:*)", () => {
+    it("parses the dev stack into typed settings with dev defaults", () => {
+        const settings = parse(devConfigWith({}));
+        assert.equal(settings.profile, "dev");
+        assert.deepEqual(settings.services.map((s) => [s.name, s.target, s.architecture]), [
+            ["thumbnails", "lambda", "arm64"], ["catalog-api", "eks", "arm64"], ["storefront", "ecs", "arm64"], ["storefront-legacy", "apprunner", "x86_64"],
+        ]);
+        assert.equal(settings.network.availabilityZones, 2);
+        assert.equal(settings.registry.immutableTags, false);
+        assert.deepEqual(settings.eks.scaling, { min: 1, desired: 2, max: 3 });
+    });
+
+    it("refuses an unknown target, listing the allowed ones", () => {
+        refused(withService(1, { target: "lambada" }),
+            "polyarch:services[1].target: got 'lambada'; allowed: 'lambda', 'eks', 'apprunner' or 'ecs'");
+    });
+
+    it("refuses an architecture outside the catalog", () => {
+        refused(withService(0, { architecture: "aarch64" }),
+            "polyarch:services[0].architecture: got 'aarch64'; allowed: 'arm64' or 'x86_64'");
+    });
+
+    it("refuses arm64 on App Runner, pointing to ECS", () => {
+        refused(withService(3, { architecture: "arm64" }),
+            "polyarch:services[3].architecture: got 'arm64' for target 'apprunner'; App Runner runs only x86_64 (linux/amd64) images; use target 'ecs' (Fargate) for arm64");
+    });
+
+    it("refuses duplicate service names", () => {
+        refused(withService(2, { name: "thumbnails" }),
+            "polyarch:services[2].name: 'thumbnails' is already used by polyarch:services[0]; service names must be unique");
+    });
+
+    it("refuses names that are not ECR/DNS safe", () => {
+        for (const name of ["Thumbnails", "thumb_nails", "-x", "a"]) {
+            refused(withService(0, { name }),
+                "polyarch:services[0].name: got '" + name + "'; must be 2-32 characters of lowercase letters, digits and '-', starting with a letter and not ending with '-' (ECR and DNS safe)");
+        }
+    });
+
+    it("refuses a context that does not exist or escapes the project", () => {
+        refused(withService(0, { context: "services/nope" }),
+            "polyarch:services[0].context: directory 'services/nope' does not exist under the project root");
+        refused(withService(0, { context: "../outside" }),
+            "polyarch:services[0].context: '../outside' is outside the project; use a path relative to the project root such as services/thumbnails");
+        refused(withService(0, { context: "/etc" }),
+            "polyarch:services[0].context: '/etc' is outside the project; use a path relative to the project root such as services/thumbnails");
+    });
+
+    it("refuses a missing Dockerfile", () => {
+        refused(withService(0, { dockerfile: "services/thumbnails/Dockerfile.missing" }),
+            "polyarch:services[0].dockerfile: no Dockerfile at 'services/thumbnails/Dockerfile.missing'; add one or set polyarch:services[0].dockerfile");
+        refused(withService(0, { context: "test" }),
+            "polyarch:services[0].context: no Dockerfile at 'test/Dockerfile'; add one or set polyarch:services[0].dockerfile");
+    });
+
+    it("refuses a misspelled key and suggests the right one", () => {
+        refused(withService(0, { memroy: 512 }),
+            "polyarch:services[0]: unknown key 'memroy'; did you mean 'memory'?; remove it or fix its spelling");
+        refused(devConfigWith({ "polyarch:servics": [] }),
+            "polyarch:servics: is not a polyarch setting; did you mean 'polyarch:services'?; known keys: polyarch:profile, polyarch:services, polyarch:network, polyarch:eks, polyarch:registry, polyarch:logRetentionDays, polyarch:builder, polyarch:tags");
+    });
+
+    it("refuses wrong types, naming the bad value", () => {
+        refused(withService(0, { memory: "512" }), "polyarch:services[0].memory: expected number, got string '512'");
+    });
+
+    it("refuses Lambda memory and timeout outside AWS bounds", () => {
+        refused(withService(0, { memory: 64 }), "polyarch:services[0].memory: got 64; must be >= 128");
+        refused(withService(0, { memory: 20480 }), "polyarch:services[0].memory: got 20480; must be <= 10240");
+        refused(withService(0, { timeout: 1200 }), "polyarch:services[0].timeout: got 1200; must be <= 900");
+    });
+
+    it("refuses EKS instance types of the other architecture", () => {
+        refused(devConfigWith({ "polyarch:eks": { instanceTypes: ["m7g.large", "m5.large"] } }),
+            "polyarch:eks.instanceTypes[1]: 'm5.large' is x86_64 but this node group is arm64; use arm64 types such as 'm7g.large'");
+    });
+
+    it("refuses an empty or missing services list", () => {
+        refused(devConfigWith({ "polyarch:services": [] }), "polyarch:services: must list at least one service");
+        refused(devConfigWith({}, ["polyarch:services"]),
+            "polyarch:services: is not set; list the stack's services, e.g. [{ name: api, target: lambda, context: services/hello-lambda }]");
+    });
+
+    it("refuses a missing region and a stack with no profile", () => {
+        refused(devConfigWith({}, ["aws:region"]), "aws:region: is not set; run `pulumi config set aws:region us-west-2` (or your region)");
+        refused(devConfigWith({}, ["polyarch:profile"]),
+            "polyarch:profile: is not set and stack 'staging' is neither dev nor prod; set it to 'dev' or 'prod' to choose the defaults", "staging");
+    });
+
+    it("refuses Fargate sizes that do not exist", () => {
+        refused(withService(2, { cpu: 256, memory: 4096 }), "polyarch:services[2].memory: got 4096; with cpu 256 Fargate allows 512 to 2048 MB");
+    });
+
+    it("stops the real program before it registers anything", async () => {
+        await assert.rejects(runInfra("dev", { config: withService(3, { architecture: "arm64" }) }),
+            (err: Error) => err.name === "ConfigError" && /services\[3\]\.architecture/.test(err.message));
+        // runInfra returns registrations only on success; check the engine directly.
+        const { registrations } = await import("../support/mock-runtime");
+        assert.equal(registrations.length, 0);
+    });
+});
