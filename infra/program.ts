@@ -37,14 +37,15 @@ export interface StackOutputs {
  */
 export function buildStack(settings: StackSettings, secretEnvironment = false): StackOutputs {
     const tags = { "polyarch:stack": settings.stack, "polyarch:profile": settings.profile, ...settings.tags };
-    const needsNetwork = settings.services.some((s) => s.target === "ecs" || s.target === "eks");
-    const network = needsNetwork ? new awsx.ec2.Vpc("network", {
+    // Made on first use: a stack of Lambda and App Runner services needs no VPC.
+    let vpc: awsx.ec2.Vpc | undefined;
+    const network = (): awsx.ec2.Vpc => vpc ??= new awsx.ec2.Vpc("network", {
         cidrBlock: settings.network.cidrBlock,
         numberOfAvailabilityZones: settings.network.availabilityZones,
         natGateways: { strategy: settings.network.natGateways },
         enableDnsHostnames: true,
         tags,
-    }) : undefined;
+    });
 
     const ecrKey = settings.registry.customerManagedKey ? new aws.kms.Key("ecr-key", {
         description: `polyarch ${settings.stack} ECR image encryption`,
@@ -57,8 +58,7 @@ export function buildStack(settings: StackSettings, secretEnvironment = false): 
         Object.fromEntries(Object.entries(service.env ?? {}).map(([key, value]) =>
             [key, secretEnvironment ? pulumi.secret(value) : value]));
 
-    const images = new Map<string, ServiceImage>();
-    for (const service of settings.services) {
+    const deployments = settings.services.map((service) => {
         const repository = new ServiceRepository(service.name, {
             repositoryName: `polyarch-${settings.stack}/${service.name}`,
             immutableTags: settings.registry.immutableTags,
@@ -69,19 +69,19 @@ export function buildStack(settings: StackSettings, secretEnvironment = false): 
             protectData: settings.protectData,
             tags,
         });
-        images.set(service.name, new ServiceImage(service.name, {
+        const image = new ServiceImage(service.name, {
             repository,
             context: service.contextPath,
             dockerfile: service.dockerfilePath,
             architecture: service.architecture,
             forLambda: service.target === "lambda",
             builder: settings.builder,
-        }));
-    }
+        });
+        return { service, image };
+    });
 
-    const outputs: StackOutputs = { services: {}, vpcId: network?.vpcId };
-    const record = (service: ServiceSettings, endpoint: pulumi.Output<string>) => {
-        const image = images.get(service.name)!;
+    const outputs: StackOutputs = { services: {} };
+    const record = (service: ServiceSettings, image: ServiceImage, endpoint: pulumi.Output<string>) => {
         outputs.services[service.name] = {
             target: service.target,
             architecture: image.architecture,
@@ -92,8 +92,7 @@ export function buildStack(settings: StackSettings, secretEnvironment = false): 
     };
 
     let ecsCluster: aws.ecs.Cluster | undefined;
-    for (const service of settings.services) {
-        const image = images.get(service.name)!;
+    for (const { service, image } of deployments) {
         switch (service.target) {
             case "lambda": {
                 const fn = new LambdaService(service.name, {
@@ -106,7 +105,7 @@ export function buildStack(settings: StackSettings, secretEnvironment = false): 
                     logRetentionDays: settings.logRetentionDays,
                     tags,
                 });
-                record(service, fn.functionArn);
+                record(service, image, fn.functionArn);
                 break;
             }
             case "apprunner": {
@@ -119,7 +118,7 @@ export function buildStack(settings: StackSettings, secretEnvironment = false): 
                     environment: environmentOf(service),
                     tags,
                 });
-                record(service, app.serviceUrl);
+                record(service, image, app.serviceUrl);
                 break;
             }
             case "ecs": {
@@ -129,9 +128,9 @@ export function buildStack(settings: StackSettings, secretEnvironment = false): 
                 });
                 const ecs = new EcsService(service.name, {
                     image,
-                    vpcId: network!.vpcId,
-                    subnetIds: network!.privateSubnetIds,
-                    loadBalancerSubnetIds: service.public ? network!.publicSubnetIds : undefined,
+                    vpcId: network().vpcId,
+                    subnetIds: network().privateSubnetIds,
+                    loadBalancerSubnetIds: service.public ? network().publicSubnetIds : undefined,
                     clusterArn: ecsCluster.arn,
                     cpu: service.cpu,
                     memory: service.memory,
@@ -142,7 +141,7 @@ export function buildStack(settings: StackSettings, secretEnvironment = false): 
                     logRetentionDays: settings.logRetentionDays,
                     tags,
                 });
-                record(service, ecs.url ?? ecs.service.name);
+                record(service, image, ecs.url ?? ecs.service.name);
                 break;
             }
             case "eks":
@@ -150,10 +149,11 @@ export function buildStack(settings: StackSettings, secretEnvironment = false): 
         }
     }
 
-    const eksServices = settings.services.filter((s) => s.target === "eks");
+    type EksDeployment = { service: Extract<ServiceSettings, { target: "eks" }>; image: ServiceImage };
+    const eksServices = deployments.filter((d): d is EksDeployment => d.service.target === "eks");
     if (eksServices.length > 0) {
         const cluster = new EksCluster("eks", {
-            subnetIds: network!.privateSubnetIds,
+            subnetIds: network().privateSubnetIds,
             version: settings.eks.version,
             endpointPrivateAccess: true,
             endpointPublicAccess: settings.eks.endpointPublicAccess,
@@ -165,11 +165,11 @@ export function buildStack(settings: StackSettings, secretEnvironment = false): 
             tags,
         });
         // Always a Graviton group; an x86 group only when some eks service asks for x86_64.
-        const architectures = [...new Set<Architecture>(["arm64", ...eksServices.map((s) => s.architecture)])];
+        const architectures = [...new Set<Architecture>(["arm64", ...eksServices.map(({ image }) => image.architecture)])];
         const nodeGroups = architectures.map((arch) => new NodeGroup(arch === "arm64" ? "graviton" : "x86", {
             clusterName: cluster.clusterName,
             architecture: arch,
-            subnetIds: network!.privateSubnetIds,
+            subnetIds: network().privateSubnetIds,
             instanceTypes: arch === "arm64" ? settings.eks.instanceTypes : settings.eks.x86InstanceTypes,
             os: settings.eks.os,
             scaling: settings.eks.scaling,
@@ -177,9 +177,9 @@ export function buildStack(settings: StackSettings, secretEnvironment = false): 
             tags,
         }));
         const provider = new k8s.Provider("eks", { kubeconfig: cluster.kubeconfig, enableServerSideApply: true });
-        for (const service of eksServices) {
+        for (const { service, image } of eksServices) {
             const workload = new Workload(service.name, {
-                image: images.get(service.name)!,
+                image,
                 nodeArchitectures: architectures,
                 replicas: service.replicas,
                 port: service.port,
@@ -188,10 +188,11 @@ export function buildStack(settings: StackSettings, secretEnvironment = false): 
                 healthCheckPath: service.healthPath,
                 environment: environmentOf(service),
             }, { provider, dependsOn: nodeGroups });
-            record(service, workload.endpoint);
+            record(service, image, workload.endpoint);
         }
         outputs.eksClusterName = cluster.clusterName;
         outputs.kubeconfig = cluster.kubeconfig;
     }
+    outputs.vpcId = vpc?.vpcId;
     return outputs;
 }
