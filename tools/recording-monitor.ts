@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
 import * as runtimeState from "@pulumi/pulumi/runtime/state";
 
 /** Pulumi's wire signature for a secret value, and the key that carries it. */
@@ -97,4 +98,12 @@ export function installRecordingMocks(mocks: pulumi.runtime.Mocks, project: stri
     const { getStore } = runtimeState as unknown as { getStore(): { settings: { monitor: unknown } } };
     getStore().settings.monitor = monitor;
     return monitor;
+}
+
+/**
+ * Resolves once every registration and invoke the program started has finished: the runtime's own
+ * RPC queue drain (what it awaits before disconnecting from the engine). Marked internal, hence the cast.
+ */
+export function waitForRegistrations(): Promise<void> {
+    return (runtimeSettings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
 }

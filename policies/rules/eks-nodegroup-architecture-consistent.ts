@@ -1,0 +1,31 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { DEFAULT_INSTANCE_TYPES } from "@polyarch/components/platform";
+import { EKS_NODE_GROUP, nodeGroupArchitecture } from "../lib/consumers";
+import { configSchema, unlessExcluded } from "../lib/policy";
+
+/**
+ * A node group whose AMI and instance types disagree fails to join (an arm64 AMI cannot boot on an
+ * m5). With a launch-template AMI the instance types must at least agree with each other.
+ */
+export const eksNodeGroupArchitectureConsistent: ResourceValidationPolicy = {
+    name: "eks-nodegroup-architecture-consistent",
+    description: "An EKS managed node group's AMI type and every instance type must be the same architecture.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps: "Use Graviton instance types (m7g, c7g, r7g, t4g…) with *_ARM_64 AMI types, and x86 types with *_X86_64 AMI types; " +
+        "split mixed fleets into one node group per architecture.",
+    configSchema: configSchema(),
+    validateResource: unlessExcluded((args, report) => {
+        if (args.type !== EKS_NODE_GROUP) {
+            return;
+        }
+        const result = nodeGroupArchitecture(args);
+        if (result.kind !== "mixed") {
+            return;
+        }
+        const offenders = result.offenders.map((o) => `${o.instanceType} (${o.architecture})`).join(", ");
+        const basis = result.amiArchitecture ? `AMI type ${result.amiType} boots ${result.expected}` : `its other instance types are ${result.expected}`;
+        report(`EKS node group '${args.name}': ${basis} but ${offenders} ${result.offenders.length > 1 ? "are" : "is"} not. ` +
+            `Fix: use ${result.expected} instance types such as ${DEFAULT_INSTANCE_TYPES[result.expected].join(", ")}, or a separate node group.`);
+    }),
+};

@@ -1,0 +1,35 @@
+import { Policies } from "@pulumi/policy";
+import { appRunnerImageIsAmd64 } from "./apprunner-image-is-amd64";
+import { architectureVerifiable } from "./architecture-verifiable";
+import { ecrImmutableTags } from "./ecr-immutable-tags";
+import { ecrKmsEncryption } from "./ecr-kms-encryption";
+import { ecrScanOnPush } from "./ecr-scan-on-push";
+import { ecsTaskArchitectureMatchesImage } from "./ecs-task-architecture-matches-image";
+import { eksControlPlaneLogging } from "./eks-control-plane-logging";
+import { eksNodeGroupArchitectureConsistent } from "./eks-nodegroup-architecture-consistent";
+import { eksPrivateEndpoint } from "./eks-private-endpoint";
+import { eksSecretsEncryption } from "./eks-secrets-encryption";
+import { iamNoAdminWildcard } from "./iam-no-admin-wildcard";
+import { imageReferenceByDigest } from "./image-reference-by-digest";
+import { kubernetesWorkloadArchitectureMatchesImage } from "./kubernetes-workload-architecture-matches-image";
+import { lambdaArchitectureMatchesImage } from "./lambda-architecture-matches-image";
+import { lambdaTracingActive } from "./lambda-tracing-active";
+
+/** Every rule of the pack: architecture first, then hygiene. */
+export const POLICIES: Policies = [
+    lambdaArchitectureMatchesImage,
+    appRunnerImageIsAmd64,
+    ecsTaskArchitectureMatchesImage,
+    kubernetesWorkloadArchitectureMatchesImage,
+    eksNodeGroupArchitectureConsistent,
+    architectureVerifiable,
+    ecrScanOnPush,
+    ecrImmutableTags,
+    ecrKmsEncryption,
+    eksPrivateEndpoint,
+    eksSecretsEncryption,
+    eksControlPlaneLogging,
+    lambdaTracingActive,
+    imageReferenceByDigest,
+    iamNoAdminWildcard,
+];

@@ -1,0 +1,99 @@
+/**
+ * `npm run plan -- [--stack <name>] [--json] [--policy-pack-config FILE]`
+ *
+ * The offline plan and policy gate: runs the real infra/ program for a stack under Pulumi's mocks,
+ * starts the policy pack with the CLI's own launcher and asks it over the analyzer protocol, then
+ * prints each workload's image platform and compute architecture and the verdict.
+ * Exit: 0 no mandatory diagnostic, 1 at least one, 2 bad usage or config, 3 the gate could not run.
+ */
+import * as path from "path";
+import { PolyarchInputError } from "../components/errors";
+import { runGate } from "./policy-gate/gate";
+import { renderHuman, styleFor } from "./policy-gate/render";
+
+const USAGE = "usage: npm run plan -- [--stack <name>] [--json] [--policy-pack-config FILE]";
+
+export interface PlanArgs {
+    stack: string;
+    json: boolean;
+    policyPackConfig?: string;
+}
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: string[]): PlanArgs | "help" {
+    const args: PlanArgs = { stack: "dev", json: false };
+    for (let i = 0; i < argv.length; i++) {
+        const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
+        const value = () => {
+            const v = inline ?? argv[++i];
+            if (v === undefined || v.startsWith("--")) {
+                throw new UsageError(`${flag} needs a value\n${USAGE}`);
+            }
+            return v;
+        };
+        switch (flag) {
+            case "--stack":
+            case "-s":
+                args.stack = value();
+                break;
+            case "--json":
+                args.json = true;
+                break;
+            case "--policy-pack-config":
+                args.policyPackConfig = path.resolve(value());
+                break;
+            case "--help":
+            case "-h":
+                return "help";
+            default:
+                throw new UsageError(`unknown argument '${argv[i]}'\n${USAGE}`);
+        }
+    }
+    return args;
+}
+
+export async function main(argv: string[]): Promise<number> {
+    let args: PlanArgs | "help";
+    try {
+        args = parseArgs(argv);
+    } catch (err) {
+        process.stderr.write(`error: ${(err as Error).message}\n`);
+        return 2;
+    }
+    if (args === "help") {
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+    }
+    const projectRoot = path.resolve(__dirname, "..");
+    const err = styleFor(process.stderr);
+    const progress = (message: string) => process.stderr.write(`${err.dim(message)}\n`);
+    try {
+        const report = await runGate({ projectRoot, stack: args.stack, policyPackConfig: args.policyPackConfig, onProgress: progress });
+        if (args.json) {
+            const { stack, resources, diagnostics } = report;
+            process.stdout.write(`${JSON.stringify({ stack, resources, diagnostics }, null, 2)}\n`);
+        } else {
+            process.stdout.write(`${renderHuman(report, styleFor(process.stdout))}\n`);
+        }
+        return report.diagnostics.some((d) => d.level === "mandatory") ? 1 : 0;
+    } catch (error) {
+        if (PolyarchInputError.isInstance(error)) {
+            process.stderr.write(`error: ${error.message}\n`);
+            return 2;
+        }
+        process.stderr.write(`error: the gate could not run: ${(error as Error).message ?? String(error)}\n`);
+        return 3;
+    }
+}
+
+if (require.main === module) {
+    // Ctrl-C: exit through process.exit so the pack (killed on 'exit') never outlives us.
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+        process.once(signal, () => process.exit(130));
+    }
+    main(process.argv.slice(2)).then((code) => process.exit(code), (error) => {
+        process.stderr.write(`error: ${String(error)}\n`);
+        process.exit(3);
+    });
+}

@@ -1,0 +1,231 @@
+import * as grpc from "@grpc/grpc-js";
+import * as analyzerRpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
+import { ChildProcess, spawn } from "child_process";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import * as path from "path";
+
+/** The CLI's own launcher for nodejs policy packs. */
+const RUN_POLICY_PACK = path.dirname(require.resolve("@pulumi/pulumi/cmd/run-policy-pack"));
+
+export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
+
+const LEVEL_TO_PROTO: Record<EnforcementLevel, analyzer.EnforcementLevel> = {
+    advisory: analyzer.EnforcementLevel.ADVISORY,
+    mandatory: analyzer.EnforcementLevel.MANDATORY,
+    disabled: analyzer.EnforcementLevel.DISABLED,
+    remediate: analyzer.EnforcementLevel.REMEDIATE,
+};
+
+export function levelFromProto(level: analyzer.EnforcementLevel): EnforcementLevel {
+    const found = (Object.keys(LEVEL_TO_PROTO) as EnforcementLevel[]).find((k) => LEVEL_TO_PROTO[k] === level);
+    return found ?? "advisory";
+}
+
+export interface PolicyInfo {
+    name: string;
+    description: string;
+    enforcementLevel: EnforcementLevel;
+    /** JSON schema of the policy's config, as the pack declares it. */
+    configSchema?: { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+}
+
+export interface PackInfo {
+    name: string;
+    version: string;
+    policies: PolicyInfo[];
+}
+
+/** One policy's config as the CLI sends it in `configure`. */
+export interface PolicyConfig {
+    enforcementLevel: EnforcementLevel;
+    properties: Record<string, unknown>;
+}
+
+/** A resource for `analyze`/`analyzeStack`, in the engine's terms. */
+export interface AnalyzerResourceInput {
+    urn: string;
+    type: string;
+    name: string;
+    /** Wire-form inputs: secrets wrapped, unknowns as the engine's sentinel. */
+    properties: Record<string, unknown>;
+    parent: string;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    protect: boolean;
+}
+
+export interface Diagnostic {
+    policy: string;
+    urn: string;
+    level: EnforcementLevel;
+    message: string;
+    description: string;
+    severity: string;
+}
+
+export class PackStartError extends Error {}
+
+/**
+ * A running policy pack, started the way `pulumi preview --policy-pack` starts it
+ * (`node @pulumi/pulumi/cmd/run-policy-pack <engine> <pack dir>` in the pack's directory), spoken
+ * to over the analyzer gRPC protocol. Always `close()` it; it is also killed if this process exits.
+ */
+export class PolicyPackProcess {
+    private constructor(private readonly child: ChildProcess, private readonly client: analyzerRpc.AnalyzerClient) {}
+
+    static async start(packDir: string, timeoutMs = 120_000): Promise<PolicyPackProcess> {
+        // The engine address is unused by nodejs packs (they log through stderr); the CLI passes its own.
+        const child = spawn(process.execPath, [RUN_POLICY_PACK, "127.0.0.1:0", "."], {
+            cwd: packDir,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        const killOnExit = () => child.kill("SIGKILL");
+        process.once("exit", killOnExit);
+        child.once("exit", () => process.removeListener("exit", killOnExit));
+
+        const port = await new Promise<number>((resolve, reject) => {
+            let stdout = "";
+            let stderr = "";
+            const timer = setTimeout(() => fail(`the policy pack did not report a port within ${timeoutMs / 1000}s`), timeoutMs);
+            const fail = (why: string) => {
+                clearTimeout(timer);
+                child.kill("SIGKILL");
+                reject(new PackStartError(`${why}${stderr.trim() ? `:\n${stderr.trim()}` : ""}`));
+            };
+            child.stdout?.on("data", (chunk: Buffer) => {
+                stdout += chunk.toString();
+                const match = /^(\d+)\s*$/m.exec(stdout);
+                if (match) {
+                    clearTimeout(timer);
+                    resolve(Number(match[1]));
+                }
+            });
+            child.stderr?.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
+            child.once("exit", (code, signal) => fail(`the policy pack exited (${signal ?? `code ${code}`}) before serving`));
+            child.once("error", (err) => fail(`could not start the policy pack: ${err.message}`));
+        });
+        const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+            "grpc.max_receive_message_length": 400 * 1024 * 1024,
+            "grpc.max_send_message_length": 400 * 1024 * 1024,
+        });
+        return new PolicyPackProcess(child, client);
+    }
+
+    /** Whether the pack process is still alive. */
+    get running(): boolean {
+        return this.child.exitCode === null && this.child.signalCode === null;
+    }
+
+    async getAnalyzerInfo(): Promise<PackInfo> {
+        const info = await this.call<analyzer.AnalyzerInfo>((cb) => this.client.getAnalyzerInfo(new Empty(), cb));
+        return {
+            name: info.getName(),
+            version: info.getVersion(),
+            policies: info.getPoliciesList().map((p) => {
+                const schema = p.getConfigschema();
+                return {
+                    name: p.getName(),
+                    description: p.getDescription(),
+                    enforcementLevel: levelFromProto(p.getEnforcementlevel()),
+                    configSchema: schema && {
+                        properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, Record<string, unknown>>,
+                        required: schema.getRequiredList(),
+                    },
+                };
+            }),
+        };
+    }
+
+    async configure(config: Record<string, PolicyConfig>): Promise<void> {
+        const request = new analyzer.ConfigureAnalyzerRequest();
+        const map = request.getPolicyconfigMap();
+        for (const [name, policy] of Object.entries(config)) {
+            const entry = new analyzer.PolicyConfig();
+            entry.setEnforcementlevel(LEVEL_TO_PROTO[policy.enforcementLevel]);
+            entry.setProperties(Struct.fromJavaScript(policy.properties as Record<string, never>));
+            map.set(name, entry);
+        }
+        await this.call((cb) => this.client.configure(request, cb));
+    }
+
+    async analyze(resource: AnalyzerResourceInput): Promise<Diagnostic[]> {
+        const request = new analyzer.AnalyzeRequest();
+        request.setType(resource.type);
+        request.setUrn(resource.urn);
+        request.setName(resource.name);
+        request.setProperties(toStruct(resource.properties));
+        request.setOptions(options(resource));
+        const response = await this.call<analyzer.AnalyzeResponse>((cb) => this.client.analyze(request, cb));
+        // Resource policies report without a URN; the engine attributes them to the analyzed resource.
+        return diagnostics(response).map((d) => (d.urn ? d : { ...d, urn: resource.urn }));
+    }
+
+    async analyzeStack(resources: AnalyzerResourceInput[]): Promise<Diagnostic[]> {
+        const request = new analyzer.AnalyzeStackRequest();
+        request.setResourcesList(resources.map((resource) => {
+            const entry = new analyzer.AnalyzerResource();
+            entry.setType(resource.type);
+            entry.setUrn(resource.urn);
+            entry.setName(resource.name);
+            entry.setProperties(toStruct(resource.properties));
+            entry.setOptions(options(resource));
+            entry.setParent(resource.parent);
+            entry.setDependenciesList(resource.dependencies);
+            const deps = entry.getPropertydependenciesMap();
+            for (const [key, urns] of Object.entries(resource.propertyDependencies)) {
+                const list = new analyzer.AnalyzerPropertyDependencies();
+                list.setUrnsList(urns);
+                deps.set(key, list);
+            }
+            return entry;
+        }));
+        const response = await this.call<analyzer.AnalyzeResponse>((cb) => this.client.analyzeStack(request, cb));
+        return diagnostics(response);
+    }
+
+    /** Stops the pack and waits for it to exit. */
+    async close(): Promise<void> {
+        this.client.close();
+        if (!this.running) {
+            return;
+        }
+        await new Promise<void>((resolve) => {
+            const timer = setTimeout(() => { this.child.kill("SIGKILL"); }, 3000);
+            this.child.once("exit", () => { clearTimeout(timer); resolve(); });
+            this.child.kill("SIGTERM");
+        });
+    }
+
+    private call<T>(invoke: (callback: (err: grpc.ServiceError | null, response: T) => void) => void): Promise<T> {
+        return new Promise<T>((resolve, reject) => {
+            invoke((err, response) => (err ? reject(err) : resolve(response)));
+        });
+    }
+}
+
+function toStruct(properties: Record<string, unknown>): Struct {
+    return Struct.fromJavaScript(properties as Record<string, never>);
+}
+
+function options(resource: AnalyzerResourceInput): analyzer.AnalyzerResourceOptions {
+    const opts = new analyzer.AnalyzerResourceOptions();
+    opts.setProtect(resource.protect);
+    opts.setParent(resource.parent);
+    return opts;
+}
+
+const SEVERITIES = ["unspecified", "low", "medium", "high", "critical"];
+
+function diagnostics(response: analyzer.AnalyzeResponse): Diagnostic[] {
+    return response.getDiagnosticsList().map((d) => ({
+        policy: d.getPolicyname(),
+        urn: d.getUrn(),
+        level: levelFromProto(d.getEnforcementlevel()),
+        // @pulumi/policy sends "<description>\n<violation>"; the description is known from the policy.
+        message: d.getMessage().startsWith(`${d.getDescription()}\n`) ? d.getMessage().slice(d.getDescription().length + 1) : d.getMessage(),
+        description: d.getDescription(),
+        severity: SEVERITIES[d.getSeverity()] ?? "unspecified",
+    }));
+}

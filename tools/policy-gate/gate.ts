@@ -1,0 +1,160 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parseStackConfig } from "../../infra/config";
+import { RecordedResource, SECRET_SIG, SIG_KEY } from "../recording-monitor";
+import { readStackFile } from "../stack-file";
+import { AnalyzerResourceInput, Diagnostic, EnforcementLevel, PolicyPackProcess } from "./analyzer-client";
+import { defaultPackConfig, readJsonFile, resolvePackConfig } from "./pack-config";
+import { runProgramUnderMocks } from "./run-program";
+import { ServiceRow, serviceRows } from "./service-table";
+
+/** What `secret` values look like in the report: never their plaintext. */
+export const REDACTED = "[secret]";
+
+export interface GateOptions {
+    projectRoot: string;
+    stack: string;
+    /** `--policy-pack-config`; default `policies/config/<stack>.json` when it exists. */
+    policyPackConfig?: string;
+    /** The program's main module; default `infra/index.ts`. */
+    entry?: string;
+    /** The policy pack directory; default `policies/`. */
+    packDir?: string;
+    onProgress?: (message: string) => void;
+}
+
+export interface ReportResource {
+    urn: string;
+    type: string;
+    name: string;
+    parent: string;
+    inputs: Record<string, unknown>;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+}
+
+export interface ReportDiagnostic {
+    policy: string;
+    urn: string;
+    level: EnforcementLevel;
+    message: string;
+}
+
+export interface GateReport {
+    stack: string;
+    resources: ReportResource[];
+    diagnostics: ReportDiagnostic[];
+    /** Not in --json output: the human table. */
+    services: ServiceRow[];
+    /** Which policy config was used, or the notice that pack defaults were. */
+    configSource: string;
+    usedPackDefaults: boolean;
+}
+
+/** Analyze calls in flight at once: enough to overlap gRPC latency, bounded for 10k-resource stacks. */
+const ANALYZE_CONCURRENCY = 32;
+
+/**
+ * The offline gate: validate the stack's config, run the real program under mocks while the
+ * policy pack starts, then configure the pack and run `analyze` per resource and `analyzeStack`
+ * over the recorded graph, exactly as `pulumi preview --policy-pack` does.
+ */
+export async function runGate(options: GateOptions): Promise<GateReport> {
+    const progress = options.onProgress ?? (() => undefined);
+    const projectRoot = path.resolve(options.projectRoot);
+    const stackFile = readStackFile(projectRoot, options.stack);
+    // Validate before anything starts: a config error is exit 2 with nothing run.
+    parseStackConfig(stackFile.config, { stack: options.stack, projectRoot });
+
+    const packDir = options.packDir ?? path.join(projectRoot, "policies");
+    const defaultConfigFile = path.join(packDir, "config", `${options.stack}.json`);
+    const configFile = options.policyPackConfig ?? (fs.existsSync(defaultConfigFile) ? defaultConfigFile : undefined);
+    const rawPackConfig = configFile === undefined ? undefined : readJsonFile(configFile);
+
+    progress(`starting the policy pack and running ${path.relative(projectRoot, options.entry ?? "infra/index.ts") || "infra"} for stack '${options.stack}'…`);
+    const packStarting = PolicyPackProcess.start(packDir);
+    let pack: PolicyPackProcess | undefined;
+    try {
+        const [run, started] = await Promise.allSettled([
+            runProgramUnderMocks(options.entry ?? path.join(projectRoot, "infra", "index.ts"), "polyarch", stackFile),
+            packStarting,
+        ]);
+        pack = started.status === "fulfilled" ? started.value : undefined;
+        if (run.status === "rejected") {
+            throw run.reason;
+        }
+        if (pack === undefined) {
+            throw (started as PromiseRejectedResult).reason;
+        }
+        const running = pack;
+        progress(`analyzing ${run.value.resources.length} resources…`);
+        const info = await running.getAnalyzerInfo();
+        const config = rawPackConfig === undefined ? defaultPackConfig(info) : resolvePackConfig(rawPackConfig, info, configFile ?? "");
+        await running.configure(config);
+
+        const resources = run.value.resources.map(toAnalyzerResource);
+        const diagnostics: Diagnostic[] = [];
+        const custom = resources.filter((_, i) => run.value.resources[i].custom);
+        for (let i = 0; i < custom.length; i += ANALYZE_CONCURRENCY) {
+            const batch = await Promise.all(custom.slice(i, i + ANALYZE_CONCURRENCY).map((r) => running.analyze(r)));
+            batch.forEach((d) => diagnostics.push(...d));
+        }
+        diagnostics.push(...await running.analyzeStack(resources));
+
+        const known = new Set(run.value.resources.map((r) => r.urn));
+        const reportDiagnostics = diagnostics.map((d) => ({ policy: d.policy, urn: d.urn, level: d.level, message: d.message }));
+        return {
+            stack: options.stack,
+            resources: run.value.resources.map((r) => toReportResource(r, known)),
+            diagnostics: reportDiagnostics,
+            services: serviceRows(run.value.resources, reportDiagnostics),
+            configSource: configFile === undefined ? "pack defaults" : path.relative(projectRoot, configFile) || configFile,
+            usedPackDefaults: configFile === undefined,
+        };
+    } finally {
+        // Never leave the pack running: not on success, not on a failed program or a crashed pack.
+        const toClose = pack ?? await packStarting.catch(() => undefined);
+        await toClose?.close();
+    }
+}
+
+function toAnalyzerResource(r: RecordedResource): AnalyzerResourceInput {
+    return {
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        properties: r.wireInputs,
+        parent: r.parent,
+        dependencies: r.dependencies,
+        propertyDependencies: r.propertyDependencies,
+        protect: r.protect,
+    };
+}
+
+function toReportResource(r: RecordedResource, known: Set<string>): ReportResource {
+    return {
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        parent: r.parent,
+        inputs: redactSecrets(r.wireInputs) as Record<string, unknown>,
+        dependencies: r.dependencies.filter((urn) => known.has(urn)),
+        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies)
+            .map(([key, urns]) => [key, urns.filter((urn) => known.has(urn))])),
+    };
+}
+
+/** Replaces every secret-wrapped value with {@link REDACTED}. */
+export function redactSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(redactSecrets);
+    }
+    if (value !== null && typeof value === "object") {
+        const record = value as Record<string, unknown>;
+        if (record[SIG_KEY] === SECRET_SIG) {
+            return REDACTED;
+        }
+        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, redactSecrets(v)]));
+    }
+    return value;
+}

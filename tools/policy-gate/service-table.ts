@@ -1,0 +1,83 @@
+import { Architecture, dockerPlatform } from "../../components/platform";
+import { CONSUMERS, consistentNodeGroupArchitecture } from "../../policies/lib/consumers";
+import { GraphResource, StackIndex } from "../../policies/lib/images";
+import { RecordedResource } from "../recording-monitor";
+import { ReportDiagnostic } from "./gate";
+
+/** One line of the human table: a workload, the image it runs, and the verdict on the pair. */
+export interface ServiceRow {
+    service: string;
+    target: string;
+    imagePlatform: string;
+    computeArchitecture: string;
+    runsOn: string;
+    verdict: "ok" | "advisory" | "mandatory";
+}
+
+const WHERE: Readonly<Record<string, string>> = {
+    "aws:lambda/function:Function": "Lambda",
+    "aws:apprunner/service:Service": "App Runner",
+    "aws:ecs/taskDefinition:TaskDefinition": "ECS Fargate",
+};
+
+/** Links the recorded registrations into a graph the policy library can trace. */
+export function toGraph(recorded: RecordedResource[]): GraphResource[] {
+    const byUrn = new Map<string, GraphResource>();
+    const nodes = recorded.map((r) => {
+        const node: GraphResource = { type: r.type, name: r.name, urn: r.urn, props: r.inputs, propertyDependencies: {} };
+        byUrn.set(r.urn, node);
+        return node;
+    });
+    recorded.forEach((r, i) => {
+        nodes[i].parent = byUrn.get(r.parent);
+        for (const [key, urns] of Object.entries(r.propertyDependencies)) {
+            nodes[i].propertyDependencies[key] = urns.map((u) => byUrn.get(u)).filter((n): n is GraphResource => n !== undefined);
+        }
+    });
+    return nodes;
+}
+
+/** The top-level component a resource belongs to (the service), or the resource itself. */
+function serviceOf(resource: GraphResource): GraphResource {
+    let current = resource;
+    while (current.parent !== undefined && current.parent.type !== "pulumi:pulumi:Stack") {
+        current = current.parent;
+    }
+    return current;
+}
+
+export function serviceRows(recorded: RecordedResource[], diagnostics: ReportDiagnostic[]): ServiceRow[] {
+    const graph = toGraph(recorded);
+    const index = new StackIndex(graph, consistentNodeGroupArchitecture);
+    const worst = new Map<string, ServiceRow["verdict"]>();
+    for (const d of diagnostics) {
+        const level = d.level === "mandatory" ? "mandatory" : d.level === "advisory" ? "advisory" : undefined;
+        if (level && worst.get(d.urn) !== "mandatory") {
+            worst.set(d.urn, level);
+        }
+    }
+    const rows: ServiceRow[] = [];
+    for (const resource of graph) {
+        const consumer = CONSUMERS.get(resource.type);
+        if (consumer === undefined) {
+            continue;
+        }
+        const arch = consumer.architectures(resource.props);
+        if (arch.kind === "not-applicable") {
+            continue;
+        }
+        const images = index.imagesBehind(resource, consumer.imageInput);
+        const platforms = images.map(({ platforms: p }) => (p.kind === "known" ? p.platforms.join("+") : p.kind)).join(", ") || "untraced";
+        const nodes = [...index.nodeGroupArchitectures];
+        rows.push({
+            service: serviceOf(resource).name,
+            target: consumer.noun,
+            imagePlatform: platforms,
+            computeArchitecture: arch.kind === "fixed" ? arch.architectures.join("+")
+                : arch.kind === "unconstrained" ? `any (${nodes.join("+") || "no node groups"})` : "unknown",
+            runsOn: WHERE[resource.type] ?? `EKS nodes ${nodes.map((a: Architecture) => dockerPlatform(a)).join(", ") || "(none in stack)"}`,
+            verdict: worst.get(resource.urn) ?? "ok",
+        });
+    }
+    return rows;
+}
