@@ -1,5 +1,5 @@
 /**
- * `npm run plan -- [--stack <name>] [--json] [--policy-pack-config FILE]`
+ * `npm run plan -- [--stack <name>] [--json] [--policy-pack-config FILE] [--project DIR]`
  *
  * The offline plan and policy gate: runs the real infra/ program for a stack under Pulumi's mocks,
  * starts the policy pack with the CLI's own launcher and asks it over the analyzer protocol, then
@@ -11,12 +11,14 @@ import { PolyarchInputError } from "../components/errors";
 import { runGate } from "./policy-gate/gate";
 import { renderHuman, styleFor } from "./policy-gate/render";
 
-const USAGE = "usage: npm run plan -- [--stack <name>] [--json] [--policy-pack-config FILE]";
+const USAGE = "usage: npm run plan -- [--stack <name>] [--json] [--policy-pack-config FILE] [--project DIR]";
 
 export interface PlanArgs {
     stack: string;
     json: boolean;
     policyPackConfig?: string;
+    /** Another Pulumi project to gate with the pack (default: this one). */
+    project?: string;
 }
 
 export class UsageError extends Error {}
@@ -43,6 +45,9 @@ export function parseArgs(argv: string[]): PlanArgs | "help" {
             case "--policy-pack-config":
                 args.policyPackConfig = path.resolve(value());
                 break;
+            case "--project":
+                args.project = path.resolve(value());
+                break;
             case "--help":
             case "-h":
                 return "help";
@@ -65,11 +70,10 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${USAGE}\n`);
         return 0;
     }
-    const projectRoot = path.resolve(__dirname, "..");
     const err = styleFor(process.stderr);
     const progress = (message: string) => process.stderr.write(`${err.dim(message)}\n`);
     try {
-        const report = await runGate({ projectRoot, stack: args.stack, policyPackConfig: args.policyPackConfig, onProgress: progress });
+        const report = await runGate({ projectDir: args.project, stack: args.stack, policyPackConfig: args.policyPackConfig, onProgress: progress });
         if (args.json) {
             const { stack, resources, diagnostics } = report;
             process.stdout.write(`${JSON.stringify({ stack, resources, diagnostics }, null, 2)}\n`);

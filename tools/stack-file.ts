@@ -17,6 +17,31 @@ export interface StackFile {
 
 const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
 
+export interface ProjectFile {
+    name: string;
+    /** The program's entry module (Pulumi.yaml `main`, or the directory's index.ts). */
+    entry: string;
+}
+
+/** Reads Pulumi.yaml: the project name and where its program starts. */
+export function readProjectFile(projectRoot: string): ProjectFile {
+    const file = path.join(projectRoot, "Pulumi.yaml");
+    if (!fs.existsSync(file)) {
+        throw new ConfigError("--project", `'${projectRoot}' has no Pulumi.yaml`);
+    }
+    const document = parseDocument(fs.readFileSync(file, "utf8"));
+    if (document.errors.length > 0) {
+        throw new ConfigError(`Pulumi.yaml:${document.errors[0].linePos?.[0].line ?? 1}`, `YAML syntax error: ${document.errors[0].message.split("\n")[0]}`);
+    }
+    const project = document.toJS() as { name?: unknown; main?: unknown } | null;
+    if (typeof project?.name !== "string") {
+        throw new ConfigError("Pulumi.yaml: name", "is required");
+    }
+    const main = path.resolve(projectRoot, typeof project.main === "string" ? project.main : ".");
+    const entry = fs.existsSync(main) && fs.statSync(main).isDirectory() ? path.join(main, "index.ts") : main;
+    return { name: project.name, entry };
+}
+
 /** The stacks that have a `Pulumi.<name>.yaml` in the project. */
 export function listStacks(projectRoot: string): string[] {
     return fs.readdirSync(projectRoot)

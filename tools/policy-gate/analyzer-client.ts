@@ -113,6 +113,11 @@ export class PolicyPackProcess {
         return new PolicyPackProcess(child, client);
     }
 
+    /** The pack's process id. */
+    get pid(): number | undefined {
+        return this.child.pid;
+    }
+
     /** Whether the pack process is still alive. */
     get running(): boolean {
         return this.child.exitCode === null && this.child.signalCode === null;

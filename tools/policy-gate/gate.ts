@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseStackConfig } from "../../infra/config";
 import { RecordedResource, SECRET_SIG, SIG_KEY } from "../recording-monitor";
-import { readStackFile } from "../stack-file";
+import { readProjectFile, readStackFile } from "../stack-file";
 import { AnalyzerResourceInput, Diagnostic, EnforcementLevel, PolicyPackProcess } from "./analyzer-client";
 import { defaultPackConfig, readJsonFile, resolvePackConfig } from "./pack-config";
 import { runProgramUnderMocks } from "./run-program";
@@ -11,14 +11,16 @@ import { ServiceRow, serviceRows } from "./service-table";
 /** What `secret` values look like in the report: never their plaintext. */
 export const REDACTED = "[secret]";
 
+/** This repository: where the pack lives, and the polyarch project itself. */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
 export interface GateOptions {
-    projectRoot: string;
+    /** Directory of the Pulumi project to plan (its Pulumi.yaml names the program). Default: polyarch. */
+    projectDir?: string;
     stack: string;
     /** `--policy-pack-config`; default `policies/config/<stack>.json` when it exists. */
     policyPackConfig?: string;
-    /** The program's main module; default `infra/index.ts`. */
-    entry?: string;
-    /** The policy pack directory; default `policies/`. */
+    /** The policy pack directory; default this repository's `policies/`. */
     packDir?: string;
     onProgress?: (message: string) => void;
 }
@@ -61,22 +63,25 @@ const ANALYZE_CONCURRENCY = 32;
  */
 export async function runGate(options: GateOptions): Promise<GateReport> {
     const progress = options.onProgress ?? (() => undefined);
-    const projectRoot = path.resolve(options.projectRoot);
+    const projectRoot = path.resolve(options.projectDir ?? REPO_ROOT);
+    const project = readProjectFile(projectRoot);
     const stackFile = readStackFile(projectRoot, options.stack);
-    // Validate before anything starts: a config error is exit 2 with nothing run.
-    parseStackConfig(stackFile.config, { stack: options.stack, projectRoot });
+    if (project.name === "polyarch") {
+        // Validate before anything starts: a config error is exit 2 with nothing run.
+        parseStackConfig(stackFile.config, { stack: options.stack, projectRoot });
+    }
 
-    const packDir = options.packDir ?? path.join(projectRoot, "policies");
+    const packDir = options.packDir ?? path.join(REPO_ROOT, "policies");
     const defaultConfigFile = path.join(packDir, "config", `${options.stack}.json`);
     const configFile = options.policyPackConfig ?? (fs.existsSync(defaultConfigFile) ? defaultConfigFile : undefined);
     const rawPackConfig = configFile === undefined ? undefined : readJsonFile(configFile);
 
-    progress(`starting the policy pack and running ${path.relative(projectRoot, options.entry ?? "infra/index.ts") || "infra"} for stack '${options.stack}'…`);
+    progress(`starting the policy pack and running ${path.relative(process.cwd(), project.entry) || project.entry} for stack '${options.stack}'…`);
     const packStarting = PolicyPackProcess.start(packDir);
     let pack: PolicyPackProcess | undefined;
     try {
         const [run, started] = await Promise.allSettled([
-            runProgramUnderMocks(options.entry ?? path.join(projectRoot, "infra", "index.ts"), "polyarch", stackFile),
+            runProgramUnderMocks(project.entry, project.name, stackFile),
             packStarting,
         ]);
         pack = started.status === "fulfilled" ? started.value : undefined;
@@ -108,7 +113,7 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
             resources: run.value.resources.map((r) => toReportResource(r, known)),
             diagnostics: reportDiagnostics,
             services: serviceRows(run.value.resources, reportDiagnostics),
-            configSource: configFile === undefined ? "pack defaults" : path.relative(projectRoot, configFile) || configFile,
+            configSource: configFile === undefined ? "pack defaults" : path.relative(process.cwd(), configFile) || configFile,
             usedPackDefaults: configFile === undefined,
         };
     } finally {

@@ -1,0 +1,21 @@
+import { spawnSync } from "child_process";
+import * as path from "path";
+
+export const REPO = path.resolve(__dirname, "..", "..");
+
+export interface CliResult {
+    status: number | null;
+    stdout: string;
+    stderr: string;
+}
+
+/** Runs `npm run plan -- <args>` the way a user does (the same ts-node entry), without a TTY. */
+export function plan(...args: string[]): CliResult {
+    const result = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/plan.ts", ...args], {
+        cwd: REPO,
+        encoding: "utf8",
+        env: { ...process.env, NO_COLOR: "1" },
+        timeout: 180_000,
+    });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}

@@ -1,0 +1,31 @@
+import * as path from "path";
+import { PolicyConfig, PolicyPackProcess } from "../../tools/policy-gate/analyzer-client";
+import { readJsonFile, resolvePackConfig } from "../../tools/policy-gate/pack-config";
+
+export const POLICIES_DIR = path.resolve(__dirname, "..", "..", "policies");
+
+let shared: Promise<PolicyPackProcess> | undefined;
+
+/** The pack, started once per test run the way the CLI starts it; closed by the root hook. */
+export function policyPack(): Promise<PolicyPackProcess> {
+    shared ??= PolicyPackProcess.start(POLICIES_DIR);
+    return shared;
+}
+
+export async function closePolicyPack(): Promise<void> {
+    if (shared) {
+        const pack = await shared.catch(() => undefined);
+        shared = undefined;
+        await pack?.close();
+    }
+}
+
+/** Configures the pack from policies/config/<stack>.json (or a literal config), as the CLI would. */
+export async function configureFor(stackOrConfig: "dev" | "prod" | Record<string, unknown>): Promise<Record<string, PolicyConfig>> {
+    const pack = await policyPack();
+    const info = await pack.getAnalyzerInfo();
+    const raw = typeof stackOrConfig === "string" ? readJsonFile(path.join(POLICIES_DIR, "config", `${stackOrConfig}.json`)) : stackOrConfig;
+    const config = resolvePackConfig(raw, info, typeof stackOrConfig === "string" ? `${stackOrConfig}.json` : "inline.json");
+    await pack.configure(config);
+    return config;
+}

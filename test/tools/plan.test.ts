@@ -1,0 +1,99 @@
+import { strict as assert } from "assert";
+import * as path from "path";
+import { PolicyPackProcess } from "../../tools/policy-gate/analyzer-client";
+import { runGate } from "../../tools/policy-gate/gate";
+import { useStack } from "../support/mock-runtime";
+import { REPO, plan } from "../support/plan-cli";
+
+describe("npm run plan (the offline plan and policy gate)", function () {
+    this.timeout(180_000);
+
+    it("prints the dev table with every service ok and exits 0", () => {
+        const { status, stdout, stderr } = plan();
+        assert.equal(status, 0, stderr);
+        assert.match(stdout, /polyarch plan — stack dev {2}\(policy config: policies\/config\/dev\.json\)/);
+        assert.match(stdout, /SERVICE\s+TARGET\s+IMAGE PLATFORM\s+COMPUTE ARCH\s+RUNS ON\s+VERDICT/);
+        for (const row of [
+            /thumbnails\s+Lambda function\s+linux\/arm64\s+arm64\s+Lambda\s+ok/,
+            /catalog-api\s+Kubernetes Deployment\s+linux\/arm64\s+arm64\s+EKS nodes linux\/arm64\s+ok/,
+            /storefront\s+ECS task definition\s+linux\/arm64\s+arm64\s+ECS Fargate\s+ok/,
+            /storefront-legacy\s+App Runner service\s+linux\/amd64\s+x86_64\s+App Runner\s+ok/,
+        ]) {
+            assert.match(stdout, row);
+        }
+        assert.match(stdout, /advisory \(\d+\)/);
+        assert.match(stdout, /PASS: 0 mandatory/);
+        assert.ok(!stdout.includes("\u001b["), "no colour when stdout is not a terminal");
+        assert.match(stderr, /starting the policy pack and running/, "a progress line while the program and pack start");
+    });
+
+    it("prints exactly one valid JSON report for prod --json, with the recorded graph and no secret in plain text", () => {
+        const { status, stdout } = plan("--stack", "prod", "--json");
+        assert.equal(status, 0);
+        const report = JSON.parse(stdout);
+        assert.deepEqual(Object.keys(report), ["stack", "resources", "diagnostics"]);
+        assert.equal(report.stack, "prod");
+        const urns = new Set(report.resources.map((r: any) => r.urn));
+        for (const r of report.resources) {
+            assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "inputs", "dependencies", "propertyDependencies"]);
+            for (const dep of [...r.dependencies, ...Object.values<string[]>(r.propertyDependencies).flat()]) {
+                assert.ok(urns.has(dep), `${r.urn} depends on ${dep}, which is not in resources`);
+            }
+        }
+        const fn = report.resources.find((r: any) => r.type === "aws:lambda/function:Function");
+        assert.deepEqual(fn.inputs.architectures, ["arm64"]);
+        assert.ok(fn.propertyDependencies.imageUri.some((u: string) => u.endsWith("docker-build:index:Image::thumbnails-image")));
+        const image = report.resources.find((r: any) => r.name === "thumbnails-image");
+        assert.equal(image.inputs.registries[0].password, "[secret]");
+        assert.ok(!stdout.includes("mock-password"), "secrets never reach the report");
+        assert.deepEqual(report.diagnostics, []);
+    });
+
+    it("exits 1 with the diagnostic for a stack whose Lambda and image disagree (no polyarch components used)", () => {
+        const { status, stdout } = plan("--project", "test/fixtures/mismatch-project", "--stack", "mismatch",
+            "--policy-pack-config", "policies/config/prod.json");
+        assert.equal(status, 1);
+        assert.match(stdout, /app\s+Lambda function\s+linux\/amd64\s+arm64\s+Lambda\s+mandatory/);
+        assert.match(stdout, /\[lambda-architecture-matches-image\] Lambda function 'app' runs arm64 \(architectures: \["arm64"\]\) but its image 'app' \(docker-build:index:Image\) is built for linux\/amd64/);
+        assert.match(stdout, /FAIL: 1 mandatory/);
+    });
+
+    it("exits 2 with one line on stderr and nothing on stdout for an unknown stack or a bad flag", () => {
+        const unknown = plan("--stack", "nope");
+        assert.equal(unknown.status, 2);
+        assert.equal(unknown.stdout, "");
+        assert.equal(unknown.stderr, "error: --stack: no stack 'nope': Pulumi.nope.yaml does not exist; known stacks: dev, prod\n");
+        const flag = plan("--stak", "dev");
+        assert.equal(flag.status, 2);
+        assert.match(flag.stderr, /^error: unknown argument '--stak'\nusage: npm run plan/);
+        const config = plan("--policy-pack-config", "policies/config/missing.json");
+        assert.equal(config.status, 2);
+        assert.match(config.stderr, /^error: --policy-pack-config: file '.*missing\.json' does not exist\n$/);
+    });
+
+    it("uses the pack's defaults with a notice when the stack has no policy config", () => {
+        const { status, stdout } = plan("--project", "test/fixtures/mismatch-project", "--stack", "mismatch");
+        assert.equal(status, 1);
+        assert.match(stdout, /notice: no policies\/config\/mismatch\.json and no --policy-pack-config; using the pack's default levels/);
+    });
+
+    it("leaves no process behind when the pack crashes mid-analysis", async () => {
+        const spawned: PolicyPackProcess[] = [];
+        const start = PolicyPackProcess.start.bind(PolicyPackProcess);
+        PolicyPackProcess.start = async (dir: string) => { const p = await start(dir); spawned.push(p); return p; };
+        try {
+            await assert.rejects(runGate({
+                projectDir: path.join(REPO, "test/fixtures/mismatch-project"),
+                stack: "mismatch",
+                packDir: path.join(REPO, "test/fixtures/crashing-pack"),
+            }));
+        } finally {
+            PolicyPackProcess.start = start;
+            // runGate installed its own recording mocks in this process; give the suite back its own.
+            useStack("dev");
+        }
+        assert.equal(spawned.length, 1);
+        assert.equal(spawned[0].running, false, "the crashed pack's process must be gone");
+        assert.throws(() => process.kill(spawned[0].pid!, 0), /ESRCH/);
+    });
+});
