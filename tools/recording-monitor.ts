@@ -19,8 +19,8 @@ export interface RecordedResource {
     provider: string;
     /** Inputs on the wire: secrets still wrapped, unknowns still the sentinel (what analyzers get). */
     wireInputs: Record<string, unknown>;
-    /** Inputs with secrets unwrapped, as the provider would receive them. */
-    inputs: Record<string, unknown>;
+    /** Inputs with secrets unwrapped, as the provider would receive them (computed on each read). */
+    readonly inputs: Record<string, unknown>;
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
     protect: boolean;
@@ -76,7 +76,10 @@ export class RecordingMonitor extends MockMonitor {
                     parent: req.getParent(),
                     provider: req.getProvider(),
                     wireInputs,
-                    inputs: unwrapSecrets(wireInputs) as Record<string, unknown>,
+                    // Computed when read: a second copy of every input would double a large stack's memory.
+                    get inputs() {
+                        return unwrapSecrets(wireInputs) as Record<string, unknown>;
+                    },
                     dependencies: req.getDependenciesList(),
                     propertyDependencies,
                     protect: req.getProtect() ?? false,

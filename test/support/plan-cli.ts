@@ -9,9 +9,9 @@ export interface CliResult {
     stderr: string;
 }
 
-/** Runs `npm run plan -- <args>` the way a user does (the same ts-node entry), without a TTY. */
+/** Runs `npm run plan -- <args>` the way a user does (the same node flags and entry), without a TTY. */
 export function plan(...args: string[]): CliResult {
-    const result = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/plan.ts", ...args], {
+    const result = spawnSync(process.execPath, ["--max-semi-space-size=32", "-r", "ts-node/register/transpile-only", "tools/plan.ts", ...args], {
         cwd: REPO,
         encoding: "utf8",
         env: { ...process.env, NO_COLOR: "1" },

@@ -1,0 +1,53 @@
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { REPO } from "../support/plan-cli";
+
+const WORKFLOWS = path.join(REPO, ".github", "workflows");
+const read = (name: string) => parse(fs.readFileSync(path.join(WORKFLOWS, name), "utf8"));
+
+describe(".github/workflows", function () {
+    this.timeout(60_000);
+
+    for (const file of fs.readdirSync(WORKFLOWS).filter((f) => f.endsWith(".yml"))) {
+        it(`${file} passes action-validator (the workflow schema)`, () => {
+            const cli = path.join(REPO, "node_modules", "@action-validator", "cli", "cli.mjs");
+            const result = spawnSync(process.execPath, [cli, path.join(WORKFLOWS, file)], { encoding: "utf8" });
+            assert.equal(result.status, 0, result.stdout + result.stderr);
+        });
+    }
+
+    it("gates pull requests: npm ci, npm test, the offline gate for dev and prod, then previews with the pack", () => {
+        const pr = read("pull-request.yml");
+        const steps = pr.jobs.test.steps.map((s: any) => s.run).filter(Boolean);
+        assert.deepEqual(steps, ["npm ci", "npm test", "npm run plan -- --stack dev", "npm run plan -- --stack prod"]);
+        assert.deepEqual([pr.jobs["preview-dev"].with, pr.jobs["preview-prod"].with],
+            [{ stack: "dev", command: "preview" }, { stack: "prod", command: "preview" }]);
+        const pulumi = read("pulumi-stack.yml").jobs.pulumi.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions@"));
+        assert.equal(pulumi.with.policyPacks, "policies");
+        assert.equal(pulumi.with.policyPackConfigs, "policies/config/${{ inputs.stack }}.json");
+    });
+
+    it("deploys dev on main, then prod only after dev and behind the production environment", () => {
+        const deploy = read("deploy.yml");
+        assert.equal(deploy.on.push.branches[0], "main");
+        assert.deepEqual(deploy.jobs["up-dev"].with, { stack: "dev", command: "up", environment: "development" });
+        assert.equal(deploy.jobs["up-prod"].needs, "up-dev");
+        assert.equal(deploy.jobs["up-prod"].with.environment, "production");
+    });
+
+    it("builds on a native arm64 runner with the builder prod names, using OIDC and never QEMU", () => {
+        const job = read("pulumi-stack.yml").jobs.pulumi;
+        assert.match(job["runs-on"], /-arm$/);
+        const buildx = job.steps.find((s: any) => String(s.uses).startsWith("docker/setup-buildx-action@"));
+        const prodBuilder = /polyarch:builder: (\S+)/.exec(fs.readFileSync(path.join(REPO, "Pulumi.prod.yaml"), "utf8"))?.[1];
+        assert.equal(buildx.with.name, prodBuilder);
+        const aws = job.steps.find((s: any) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@"));
+        assert.ok(aws.with["role-to-assume"], "credentials come from an OIDC role");
+        assert.equal(job.permissions ?? read("pulumi-stack.yml").permissions["id-token"], "write");
+        const all = fs.readdirSync(WORKFLOWS).map((f) => fs.readFileSync(path.join(WORKFLOWS, f), "utf8")).join("\n");
+        assert.ok(!/setup-qemu-action|binfmt/.test(all), "no emulation in CI");
+    });
+});
