@@ -32,7 +32,7 @@ export interface EcsServiceArgs {
     clusterArn?: pulumi.Input<string>;
     /** Task CPU units (256 … 16384). Default 256. */
     cpu?: number;
-    /** Task memory MB, within what the CPU size allows. Default 512. */
+    /** Task memory MB, within what the CPU size allows. Default the smallest the CPU size allows (512 for 256). */
     memory?: number;
     /** Container port. Default 8080. */
     port?: number;
@@ -64,12 +64,13 @@ export class EcsService extends pulumi.ComponentResource {
     constructor(name: string, args: EcsServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         const arch = architectureForTarget(TYPE, name, "ecs", args.image);
         const cpu = args.cpu ?? 256;
-        const memory = args.memory ?? 512;
         const port = args.port ?? 8080;
         const size = FARGATE_SIZES[cpu];
         if (size === undefined) {
             throw refuse(TYPE, name, "cpu", `got ${cpu}; Fargate allows ${Object.keys(FARGATE_SIZES).join(", ")} CPU units`);
         }
+        // The smallest memory this CPU size allows, so choosing only cpu is always a valid task.
+        const memory = args.memory ?? size.minMemory;
         if (!Number.isInteger(memory) || memory < size.minMemory || memory > size.maxMemory) {
             throw refuse(TYPE, name, "memory",
                 `got ${memory}; with cpu ${cpu} Fargate allows ${size.minMemory} to ${size.maxMemory} MB`);

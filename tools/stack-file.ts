@@ -31,7 +31,7 @@ export function readProjectFile(projectRoot: string): ProjectFile {
     }
     const document = parseDocument(fs.readFileSync(file, "utf8"));
     if (document.errors.length > 0) {
-        throw new ConfigError(`Pulumi.yaml:${document.errors[0].linePos?.[0].line ?? 1}`, `YAML syntax error: ${document.errors[0].message.split("\n")[0]}`);
+        throw yamlError(document.errors[0], file);
     }
     const project = document.toJS() as { name?: unknown; main?: unknown } | null;
     if (typeof project?.name !== "string") {
@@ -65,12 +65,9 @@ export function readStackFile(projectRoot: string, stack: string): StackFile {
 }
 
 export function parseStackYaml(text: string, stack: string, file: string): StackFile {
-    const document = parseDocument(text, { prettyErrors: false });
+    const document = parseDocument(text);
     if (document.errors.length > 0) {
-        const error: YAMLParseError = document.errors[0];
-        const line = error.linePos?.[0];
-        const where = line ? `${path.basename(file)}:${line.line}:${line.col}` : path.basename(file);
-        throw new ConfigError(where, `YAML syntax error: ${error.message.split("\n")[0]}`);
+        throw yamlError(document.errors[0], file);
     }
     const root = document.toJS() as unknown;
     if (root === null || root === undefined) {
@@ -93,6 +90,14 @@ export function parseStackYaml(text: string, stack: string, file: string): Stack
         config[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
     }
     return { stack, file, config, secretKeys };
+}
+
+/** `Pulumi.dev.yaml:5:1: YAML syntax error: <what>`: the file and line, the problem once. */
+function yamlError(error: YAMLParseError, file: string): ConfigError {
+    const line = error.linePos?.[0];
+    const where = line ? `${path.basename(file)}:${line.line}:${line.col}` : path.basename(file);
+    const what = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    return new ConfigError(where, `YAML syntax error: ${what}`);
 }
 
 /** Replaces `{ secure: … }` leaves with a placeholder and reports whether any were found. */

@@ -153,6 +153,12 @@ describe("EcsService", () => {
         assert.match(await resolve(svc.url!), /^http:\/\/pub-lb-.*\.elb\.amazonaws\.com$/);
     });
 
+    it("defaults memory to the smallest size the chosen CPU allows", async () => {
+        new EcsService("sized", { image: externalImage("arm64"), ...network, cpu: 1024 });
+        const task = await inputsOf("aws:ecs/taskDefinition:TaskDefinition", "sized-task");
+        assert.deepEqual([task.cpu, task.memory], ["1024", "2048"]);
+    });
+
     it("refuses Fargate sizes that do not exist", async () => {
         await assertRefused(() => new EcsService("cpu", { image: externalImage("arm64"), ...network, cpu: 300 }), "cpu", /Fargate allows 256, 512/);
         await assertRefused(() => new EcsService("mem", { image: externalImage("arm64"), ...network, cpu: 256, memory: 4096 }),
