@@ -14,7 +14,7 @@ const validService = fc.constantFrom("lambda", "eks", "apprunner", "ecs").chain(
     name: fc.stringMatching(/^[a-z][a-z0-9]{1,10}$/),
     target: fc.constant(target),
     context: fc.constant(CONTEXTS[target as keyof typeof CONTEXTS]),
-    ...(target === "lambda" ? {
+    ...((target === "lambda" ? {
         memory: fc.option(fc.integer({ min: 128, max: 10240 }), { nil: undefined }),
         timeout: fc.option(fc.integer({ min: 1, max: 900 }), { nil: undefined }),
         architecture: fc.option(fc.constantFrom("arm64", "x86_64"), { nil: undefined }),
@@ -31,7 +31,7 @@ const validService = fc.constantFrom("lambda", "eks", "apprunner", "ecs").chain(
         desiredCount: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }),
         public: fc.option(fc.boolean(), { nil: undefined }),
         architecture: fc.option(fc.constantFrom("arm64", "x86_64"), { nil: undefined }),
-    }),
+    }) as Record<string, fc.Arbitrary<unknown>>),
     env: fc.option(fc.dictionary(fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,8}$/), fc.string({ maxLength: 8 }), { maxKeys: 3 }), { nil: undefined }),
 }, { requiredKeys: ["name", "target", "context"] }));
 
