@@ -156,12 +156,7 @@ export class PolicyPackProcess {
     }
 
     async analyze(resource: AnalyzerResourceInput): Promise<Diagnostic[]> {
-        const request = new analyzer.AnalyzeRequest();
-        request.setType(resource.type);
-        request.setUrn(resource.urn);
-        request.setName(resource.name);
-        request.setProperties(toStruct(resource.properties));
-        request.setOptions(options(resource));
+        const request = describeResource(new analyzer.AnalyzeRequest(), resource);
         const response = await this.call<analyzer.AnalyzeResponse>((cb) => this.client.analyze(request, cb));
         // Resource policies report without a URN; the engine attributes them to the analyzed resource.
         return diagnostics(response).map((d) => (d.urn ? d : { ...d, urn: resource.urn }));
@@ -170,12 +165,7 @@ export class PolicyPackProcess {
     async analyzeStack(resources: AnalyzerResourceInput[]): Promise<Diagnostic[]> {
         const request = new analyzer.AnalyzeStackRequest();
         request.setResourcesList(resources.map((resource) => {
-            const entry = new analyzer.AnalyzerResource();
-            entry.setType(resource.type);
-            entry.setUrn(resource.urn);
-            entry.setName(resource.name);
-            entry.setProperties(toStruct(resource.properties));
-            entry.setOptions(options(resource));
+            const entry = describeResource(new analyzer.AnalyzerResource(), resource);
             entry.setParent(resource.parent);
             entry.setDependenciesList(resource.dependencies);
             const deps = entry.getPropertydependenciesMap();
@@ -210,15 +200,17 @@ export class PolicyPackProcess {
     }
 }
 
-function toStruct(properties: Record<string, unknown>): Struct {
-    return Struct.fromJavaScript(properties as Record<string, never>);
-}
-
-function options(resource: AnalyzerResourceInput): analyzer.AnalyzerResourceOptions {
-    const opts = new analyzer.AnalyzerResourceOptions();
-    opts.setProtect(resource.protect);
-    opts.setParent(resource.parent);
-    return opts;
+/** The fields AnalyzeRequest and AnalyzerResource share: type, URN, name, properties, options. */
+function describeResource<T extends analyzer.AnalyzeRequest | analyzer.AnalyzerResource>(message: T, resource: AnalyzerResourceInput): T {
+    const options = new analyzer.AnalyzerResourceOptions();
+    options.setProtect(resource.protect);
+    options.setParent(resource.parent);
+    message.setType(resource.type);
+    message.setUrn(resource.urn);
+    message.setName(resource.name);
+    message.setProperties(Struct.fromJavaScript(resource.properties as Record<string, never>));
+    message.setOptions(options);
+    return message;
 }
 
 const SEVERITIES = ["unspecified", "low", "medium", "high", "critical"];
