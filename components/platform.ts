@@ -245,6 +245,11 @@ export function defaultArchitecture(target: ComputeTarget): Architecture {
     return TARGETS[target].defaultArchitecture;
 }
 
+/** The other of the two architectures (a mixed EKS cluster's second node group). */
+export function otherArchitecture(arch: Architecture): Architecture {
+    return arch === ARCHITECTURES[0] ? ARCHITECTURES[1] : ARCHITECTURES[0];
+}
+
 /** Whether `target` can run `arch`. */
 export function targetSupports(target: ComputeTarget, arch: Architecture): boolean {
     return TARGETS[target].supported.includes(arch);

@@ -6,7 +6,7 @@ import { FARGATE_SIZES } from "../components/ecs";
 import { NodeGroupArgs } from "../components/node-group";
 import {
     Architecture, ComputeTarget, DEFAULT_INSTANCE_TYPES, describeChoices, defaultArchitecture, instanceTypeArchitecture,
-    targetRestriction,
+    otherArchitecture, targetRestriction,
 } from "../components/platform";
 import { PolyarchKey, ServiceConfig, polyarchKeys } from "./config-schema";
 
@@ -367,9 +367,11 @@ function checkCrossFieldRules(settings: StackSettings): void {
         }
         seen.set(service.name, index);
     });
+    // instanceTypes is the default (Graviton) group, x86InstanceTypes the other architecture's.
+    const primary = defaultArchitecture("eks");
     const groups: [string, string[], Architecture][] = [
-        ["polyarch:eks.instanceTypes", settings.eks.instanceTypes, "arm64"],
-        ["polyarch:eks.x86InstanceTypes", settings.eks.x86InstanceTypes, "x86_64"],
+        ["polyarch:eks.instanceTypes", settings.eks.instanceTypes, primary],
+        ["polyarch:eks.x86InstanceTypes", settings.eks.x86InstanceTypes, otherArchitecture(primary)],
     ];
     for (const [key, types, arch] of groups) {
         types.forEach((instanceType, index) => {

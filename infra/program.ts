@@ -9,7 +9,7 @@ import { EksCluster } from "../components/eks-cluster";
 import { ServiceImage } from "../components/image";
 import { LambdaService } from "../components/lambda";
 import { NodeGroup } from "../components/node-group";
-import { Architecture, ComputeTarget } from "../components/platform";
+import { Architecture, ComputeTarget, defaultArchitecture } from "../components/platform";
 import { ServiceRepository } from "../components/registry";
 import { Workload } from "../components/workload";
 import { ServiceSettings, StackSettings } from "./config";
@@ -164,13 +164,15 @@ export function buildStack(settings: StackSettings, secretEnvironment = false): 
             protectData: settings.protectData,
             tags,
         });
-        // Always a Graviton group; an x86 group only when some eks service asks for x86_64.
-        const architectures = [...new Set<Architecture>(["arm64", ...eksServices.map(({ image }) => image.architecture)])];
-        const nodeGroups = architectures.map((arch) => new NodeGroup(arch === "arm64" ? "graviton" : "x86", {
+        // Always a group of EKS's default architecture (Graviton); a second group only when some
+        // eks service asks for the other architecture.
+        const primary = defaultArchitecture("eks");
+        const architectures = [...new Set<Architecture>([primary, ...eksServices.map(({ image }) => image.architecture)])];
+        const nodeGroups = architectures.map((arch) => new NodeGroup(arch === primary ? "graviton" : "x86", {
             clusterName: cluster.clusterName,
             architecture: arch,
             subnetIds: network().privateSubnetIds,
-            instanceTypes: arch === "arm64" ? settings.eks.instanceTypes : settings.eks.x86InstanceTypes,
+            instanceTypes: arch === primary ? settings.eks.instanceTypes : settings.eks.x86InstanceTypes,
             os: settings.eks.os,
             scaling: settings.eks.scaling,
             capacityType: settings.eks.capacityType,

@@ -1,6 +1,6 @@
 import {
     ARCHITECTURES, Architecture, ECS_DEFAULT_ARCHITECTURE, KUBERNETES_ARCH_LABEL, LAMBDA_DEFAULT_ARCHITECTURE,
-    amiTypeArchitecture, instanceTypeArchitecture, parseArchitecture,
+    TARGETS, amiTypeArchitecture, instanceTypeArchitecture, parseArchitecture,
 } from "@polyarch/components/platform";
 import { GraphResource } from "./images";
 import { UNKNOWN, containsUnknown, rawProps, read } from "./props";
@@ -59,7 +59,8 @@ export const appRunnerConsumer: Consumer = {
     noun: "App Runner service",
     imageInput: "sourceConfiguration",
     architectures() {
-        return { kind: "fixed", architectures: ["x86_64"], source: "App Runner runs x86_64 only" };
+        const only = TARGETS.apprunner.supported;
+        return { kind: "fixed", architectures: [...only], source: `App Runner runs ${only.join(", ")} only` };
     },
 };
 

@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { dockerPlatform } from "@polyarch/components/platform";
+import { defaultArchitecture, dockerPlatform } from "@polyarch/components/platform";
 import { appRunnerConsumer } from "../lib/consumers";
 import { describeResource } from "../lib/images";
 import { configSchema, validateConsumers } from "../lib/policy";
@@ -14,11 +14,12 @@ export const appRunnerImageIsAmd64: StackValidationPolicy = {
         "ECS Fargate instead (App Runner is also closed to new customers since 2026-04-30).",
     configSchema: configSchema(),
     validateStack: validateConsumers([appRunnerConsumer], (service, _arch, { resource: image, platforms }) => {
-        if (platforms.kind !== "known" || platforms.architectures.includes("x86_64")) {
+        const runs = defaultArchitecture("apprunner");
+        if (platforms.kind !== "known" || platforms.architectures.includes(runs)) {
             return undefined;
         }
-        return `App Runner service '${service.name}' runs x86_64 only, but its image ${describeResource(image)} is built ` +
-            `for ${platforms.platforms.join(", ")}. Fix: build it for ${dockerPlatform("x86_64")}, or move the service to ECS Fargate ` +
+        return `App Runner service '${service.name}' runs ${runs} only, but its image ${describeResource(image)} is built ` +
+            `for ${platforms.platforms.join(", ")}. Fix: build it for ${dockerPlatform(runs)}, or move the service to ECS Fargate ` +
             "with an ARM64 runtime platform.";
     }),
 };

@@ -87,6 +87,11 @@ describe("platform catalog", () => {
         assert.equal(catalog.targetRestriction("lambda", "arm64"), undefined);
     });
 
+    it("names the other architecture, both ways", () => {
+        assert.equal(catalog.otherArchitecture("arm64"), "x86_64");
+        assert.equal(catalog.otherArchitecture("x86_64"), "arm64");
+    });
+
     it("tunes runtime settings per architecture", () => {
         assert.deepEqual(catalog.runtimeEnvironment("arm64", 2), { POLYARCH_ARCH: "arm64", WEB_CONCURRENCY: "4", MALLOC_ARENA_MAX: "2" });
         assert.deepEqual(catalog.runtimeEnvironment("x86_64", 2), { POLYARCH_ARCH: "x86_64", WEB_CONCURRENCY: "2" });
