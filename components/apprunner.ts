@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { architectureForTarget } from "./compute-architecture";
-import { refuse } from "./errors";
+import { refuse, requirePort } from "./errors";
 import { assumeRolePolicy, ecrPullStatements, policyDocument } from "./iam";
 import { ImageReference } from "./image-reference";
 import { Architecture, runtimeEnvironment } from "./platform";
@@ -55,9 +55,7 @@ export class AppRunnerService extends pulumi.ComponentResource {
         if (!(APPRUNNER_MEMORY_MB as readonly number[]).includes(memory)) {
             throw refuse(TYPE, name, "memory", `got ${memory}; App Runner allows ${APPRUNNER_MEMORY_MB.join(", ")} MB`);
         }
-        if (!Number.isInteger(port) || port < 1 || port > 65535) {
-            throw refuse(TYPE, name, "port", `got ${port}; use a TCP port from 1 to 65535`);
-        }
+        requirePort(TYPE, name, port);
         // App Runner wants at least 4 characters; a short resource name gets a suffix, not an error.
         const serviceName = args.serviceName ?? (name.length >= 4 ? name : `${name}-svc`);
         if (!SERVICE_NAME_PATTERN.test(serviceName)) {

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { architectureForTarget } from "./compute-architecture";
-import { refuse } from "./errors";
+import { refuse, requirePort } from "./errors";
 import { assumeRolePolicy, ecrPullStatements, logWriteStatement, policyDocument } from "./iam";
 import { ImageReference } from "./image-reference";
 import { Architecture, ecsCpuArchitecture, runtimeEnvironment } from "./platform";
@@ -75,9 +75,7 @@ export class EcsService extends pulumi.ComponentResource {
             throw refuse(TYPE, name, "memory",
                 `got ${memory}; with cpu ${cpu} Fargate allows ${size.minMemory} to ${size.maxMemory} MB`);
         }
-        if (!Number.isInteger(port) || port < 1 || port > 65535) {
-            throw refuse(TYPE, name, "port", `got ${port}; use a TCP port from 1 to 65535`);
-        }
+        requirePort(TYPE, name, port);
         super(TYPE, name, {}, opts);
 
         const region = aws.getRegionOutput({}, { parent: this }).region;

@@ -31,3 +31,10 @@ export class PolyarchInputError extends pulumi.RunError {
 export function refuse(typeToken: string, name: string, propertyPath: string, reason: string): PolyarchInputError {
     return new PolyarchInputError(propertyPath, reason, `${typeToken} "${name}"`);
 }
+
+/** Refuses a port outside TCP's range, naming the input. */
+export function requirePort(typeToken: string, name: string, port: number): void {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        throw refuse(typeToken, name, "port", `got ${port}; use a TCP port from 1 to 65535`);
+    }
+}

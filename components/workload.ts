@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { architectureForTarget } from "./compute-architecture";
-import { refuse } from "./errors";
+import { refuse, requirePort } from "./errors";
 import { ImageReference } from "./image-reference";
 import { Architecture, KUBERNETES_ARCH_LABEL, kubernetesArch, runtimeEnvironment } from "./platform";
 
@@ -52,9 +52,7 @@ export class Workload extends pulumi.ComponentResource {
         if (!Number.isInteger(replicas) || replicas < 0) {
             throw refuse(TYPE, name, "replicas", `got ${replicas}; use a whole number >= 0`);
         }
-        if (!Number.isInteger(port) || port < 1 || port > 65535) {
-            throw refuse(TYPE, name, "port", `got ${port}; use a TCP port from 1 to 65535`);
-        }
+        requirePort(TYPE, name, port);
         super(TYPE, name, {}, opts);
 
         const labels = { "app.kubernetes.io/name": name, "app.kubernetes.io/managed-by": "polyarch" };
