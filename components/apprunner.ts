@@ -1,6 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
+import * as crypto from "crypto";
 import { architectureForTarget } from "./compute-architecture";
+import { APPRUNNER_INSTANCE_SIZES, sizeProblem } from "./compute-sizes";
 import { refuse, requirePort } from "./errors";
 import { assumeRolePolicy, ecrPullStatements, policyDocument } from "./iam";
 import { ImageReference } from "./image-reference";
@@ -8,22 +11,24 @@ import { Architecture, runtimeEnvironment } from "./platform";
 
 const TYPE = "polyarch:compute:AppRunnerService";
 
-/** App Runner instance sizes: CPU units (1024 = 1 vCPU) and memory MB. */
-export const APPRUNNER_CPU_UNITS = [256, 512, 1024, 2048, 4096] as const;
 /** App Runner's ServiceName constraint. */
 const SERVICE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{3,39}$/;
-export const APPRUNNER_MEMORY_MB = [512, 1024, 2048, 3072, 4096, 6144, 8192, 10240, 12288] as const;
+/** How long a new access role is given to become assumable before the service is created. */
+export const IAM_PROPAGATION_WAIT = "20s";
 
 export interface AppRunnerServiceArgs {
     /** Image to run; App Runner runs only x86_64, so an arm64 image is refused. */
     image: ImageReference;
-    /** App Runner service name (4–40 of letters, digits, '-' or '_'). Default the resource name (`-svc` added below 4). */
+    /**
+     * App Runner service name (4–40 of letters, digits, '-' or '_'), unique per account and region.
+     * Default `<project>-<stack>-<name>`, so a dev and a prod stack in one account never collide.
+     */
     serviceName?: string;
     /** Port the container listens on. Default 8080. */
     port?: number;
     /** CPU units (256, 512, 1024, 2048, 4096). Default 1024. */
     cpu?: number;
-    /** Memory in MB (512 … 12288). Default 2048. */
+    /** Memory in MB, one App Runner pairs with the CPU (1024: 2048, 3072 or 4096). Default the smallest of them. */
     memory?: number;
     /** HTTP health check path. Default `/healthz`. */
     healthCheckPath?: string;
@@ -47,17 +52,14 @@ export class AppRunnerService extends pulumi.ComponentResource {
     constructor(name: string, args: AppRunnerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         const arch = architectureForTarget(TYPE, name, "apprunner", args.image);
         const cpu = args.cpu ?? 1024;
-        const memory = args.memory ?? 2048;
+        const memory = args.memory ?? APPRUNNER_INSTANCE_SIZES[cpu]?.[0] ?? 0;
         const port = args.port ?? 8080;
-        if (!(APPRUNNER_CPU_UNITS as readonly number[]).includes(cpu)) {
-            throw refuse(TYPE, name, "cpu", `got ${cpu}; App Runner allows ${APPRUNNER_CPU_UNITS.join(", ")} CPU units`);
-        }
-        if (!(APPRUNNER_MEMORY_MB as readonly number[]).includes(memory)) {
-            throw refuse(TYPE, name, "memory", `got ${memory}; App Runner allows ${APPRUNNER_MEMORY_MB.join(", ")} MB`);
+        const sizeError = sizeProblem(APPRUNNER_INSTANCE_SIZES, "App Runner", cpu, memory);
+        if (sizeError !== undefined) {
+            throw refuse(TYPE, name, sizeError.field, sizeError.reason);
         }
         requirePort(TYPE, name, port);
-        // App Runner wants at least 4 characters; a short resource name gets a suffix, not an error.
-        const serviceName = args.serviceName ?? (name.length >= 4 ? name : `${name}-svc`);
+        const serviceName = args.serviceName ?? defaultServiceName(name);
         if (!SERVICE_NAME_PATTERN.test(serviceName)) {
             throw refuse(TYPE, name, "serviceName",
                 `'${serviceName}' must be 4 to 40 letters, digits, '-' or '_', starting with a letter or digit`);
@@ -73,6 +75,14 @@ export class AppRunnerService extends pulumi.ComponentResource {
             role: accessRole.id,
             policy: policyDocument(ecrPullStatements(args.image.repositoryArn)),
         }, { parent: this });
+        // A new role is not assumable by App Runner for several seconds (IAM is eventually
+        // consistent), and CreateService then fails with "Error in assuming access role"; the AWS
+        // provider does not retry it. Wait once after the role and its policy exist, and again
+        // whenever either is replaced.
+        const accessRoleReady = new time.Sleep(`${name}-access-role-propagation`, {
+            createDuration: IAM_PROPAGATION_WAIT,
+            triggers: { roleArn: accessRole.arn, policyId: accessPolicy.id },
+        }, { parent: this, dependsOn: [accessPolicy] });
         const instanceRole = new aws.iam.Role(`${name}-instance-role`, {
             assumeRolePolicy: assumeRolePolicy("tasks.apprunner.amazonaws.com"),
             tags: args.tags,
@@ -103,11 +113,24 @@ export class AppRunnerService extends pulumi.ComponentResource {
                 unhealthyThreshold: 3,
             },
             tags: args.tags,
-        }, { parent: this, dependsOn: [accessPolicy] });
+        }, { parent: this, dependsOn: [accessPolicy, accessRoleReady] });
 
         this.architecture = arch;
         this.serviceUrl = pulumi.interpolate`https://${this.service.serviceUrl}`;
         this.serviceArn = this.service.arn;
         this.registerOutputs({ serviceUrl: this.serviceUrl, serviceArn: this.serviceArn, architecture: arch });
     }
+}
+
+/**
+ * `<project>-<stack>-<name>` in App Runner's alphabet. Too long a name keeps its start and gets a
+ * hash of the whole, so two stacks still get different names.
+ */
+export function defaultServiceName(name: string, project = pulumi.getProject(), stack = pulumi.getStack()): string {
+    const full = `${project}-${stack}-${name}`.replace(/[^A-Za-z0-9_-]/g, "-").replace(/^[^A-Za-z0-9]+/, "");
+    if (full.length <= 40) {
+        return full.padEnd(4, "-");
+    }
+    const hash = crypto.createHash("sha256").update(full).digest("hex").slice(0, 8);
+    return `${full.slice(0, 31)}-${hash}`;
 }

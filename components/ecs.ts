@@ -1,23 +1,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { architectureForTarget } from "./compute-architecture";
+import { FARGATE_TASK_SIZES, sizeProblem } from "./compute-sizes";
 import { refuse, requirePort } from "./errors";
 import { assumeRolePolicy, ecrPullStatements, logWriteStatement, policyDocument } from "./iam";
 import { ImageReference } from "./image-reference";
 import { Architecture, ecsCpuArchitecture, runtimeEnvironment } from "./platform";
 
 const TYPE = "polyarch:compute:EcsService";
-
-/** Fargate task sizes: CPU units and the memory range (MB) each allows. */
-export const FARGATE_SIZES: Readonly<Record<number, { minMemory: number; maxMemory: number }>> = {
-    256: { minMemory: 512, maxMemory: 2048 },
-    512: { minMemory: 1024, maxMemory: 4096 },
-    1024: { minMemory: 2048, maxMemory: 8192 },
-    2048: { minMemory: 4096, maxMemory: 16384 },
-    4096: { minMemory: 8192, maxMemory: 30720 },
-    8192: { minMemory: 16384, maxMemory: 61440 },
-    16384: { minMemory: 32768, maxMemory: 122880 },
-};
+const HTTP_PORT = 80;
+const HTTPS_PORT = 443;
+/** TLS 1.3 with 1.2 fallback: the ELB policy AWS recommends for new HTTPS listeners. */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
 export interface EcsServiceArgs {
     /** Image to run; the task's `runtimePlatform.cpuArchitecture` is derived from it. */
@@ -32,12 +26,19 @@ export interface EcsServiceArgs {
     clusterArn?: pulumi.Input<string>;
     /** Task CPU units (256 … 16384). Default 256. */
     cpu?: number;
-    /** Task memory MB, within what the CPU size allows. Default the smallest the CPU size allows (512 for 256). */
+    /** Task memory MiB, one of the values Fargate pairs with the CPU size. Default the smallest of them (512 for 256). */
     memory?: number;
     /** Container port. Default 8080. */
     port?: number;
     /** Running tasks. Default 1. */
     desiredCount?: number;
+    /**
+     * ACM certificate for the load balancer: it then serves HTTPS on 443 and redirects HTTP to it.
+     * Without one the load balancer serves plain HTTP on 80.
+     */
+    certificateArn?: pulumi.Input<string>;
+    /** Refuse a public load balancer without `certificateArn` (prod sets this). Default false. */
+    requireHttps?: boolean;
     /** Load balancer health check path. Default `/healthz`. */
     healthCheckPath?: string;
     /** Environment variables, merged over the per-architecture runtime settings. */
@@ -58,24 +59,24 @@ export class EcsService extends pulumi.ComponentResource {
     public readonly service: aws.ecs.Service;
     public readonly clusterArn: pulumi.Output<string>;
     public readonly architecture: Architecture;
-    /** `http://<load balancer DNS>` when a load balancer was made. */
+    /** `https://` (or `http://` without a certificate) `<load balancer DNS>` when a load balancer was made. */
     public readonly url?: pulumi.Output<string>;
 
     constructor(name: string, args: EcsServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         const arch = architectureForTarget(TYPE, name, "ecs", args.image);
         const cpu = args.cpu ?? 256;
         const port = args.port ?? 8080;
-        const size = FARGATE_SIZES[cpu];
-        if (size === undefined) {
-            throw refuse(TYPE, name, "cpu", `got ${cpu}; Fargate allows ${Object.keys(FARGATE_SIZES).join(", ")} CPU units`);
-        }
         // The smallest memory this CPU size allows, so choosing only cpu is always a valid task.
-        const memory = args.memory ?? size.minMemory;
-        if (!Number.isInteger(memory) || memory < size.minMemory || memory > size.maxMemory) {
-            throw refuse(TYPE, name, "memory",
-                `got ${memory}; with cpu ${cpu} Fargate allows ${size.minMemory} to ${size.maxMemory} MB`);
+        const memory = args.memory ?? FARGATE_TASK_SIZES[cpu]?.[0] ?? 0;
+        const sizeError = sizeProblem(FARGATE_TASK_SIZES, "Fargate", cpu, memory);
+        if (sizeError !== undefined) {
+            throw refuse(TYPE, name, sizeError.field, sizeError.reason);
         }
         requirePort(TYPE, name, port);
+        if (args.requireHttps && args.loadBalancerSubnetIds !== undefined && args.certificateArn === undefined) {
+            throw refuse(TYPE, name, "certificateArn", "a public load balancer must serve HTTPS here (requireHttps); " +
+                "set certificateArn to an ACM certificate for the service's domain, or drop loadBalancerSubnetIds");
+        }
         super(TYPE, name, {}, opts);
 
         const region = aws.getRegionOutput({}, { parent: this }).region;
@@ -140,10 +141,13 @@ export class EcsService extends pulumi.ComponentResource {
         let loadBalancers: aws.types.input.ecs.ServiceLoadBalancer[] | undefined;
         let listenerDependency: pulumi.Resource[] = [];
         if (args.loadBalancerSubnetIds !== undefined) {
+            const https = args.certificateArn !== undefined;
+            // With a certificate, 80 stays open only to redirect to 443.
+            const listenPorts = https ? [HTTP_PORT, HTTPS_PORT] : [HTTP_PORT];
             const lbSecurityGroup = new aws.ec2.SecurityGroup(`${name}-lb`, {
                 vpcId: args.vpcId,
                 description: `${name} load balancer`,
-                ingress: [{ protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["0.0.0.0/0"] }],
+                ingress: listenPorts.map((p) => ({ protocol: "tcp", fromPort: p, toPort: p, cidrBlocks: ["0.0.0.0/0"] })),
                 egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
                 tags: args.tags,
             }, { parent: this });
@@ -169,15 +173,33 @@ export class EcsService extends pulumi.ComponentResource {
                 healthCheck: { path: args.healthCheckPath ?? "/healthz", matcher: "200-399" },
                 tags: args.tags,
             }, { parent: this });
-            const listener = new aws.lb.Listener(`${name}-http`, {
-                loadBalancerArn: lb.arn,
-                port: 80,
-                protocol: "HTTP",
-                defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
-            }, { parent: this });
+            const forward = [{ type: "forward", targetGroupArn: targetGroup.arn }];
+            const listener = https
+                ? new aws.lb.Listener(`${name}-https`, {
+                    loadBalancerArn: lb.arn,
+                    port: HTTPS_PORT,
+                    protocol: "HTTPS",
+                    sslPolicy: TLS_POLICY,
+                    certificateArn: args.certificateArn,
+                    defaultActions: forward,
+                }, { parent: this })
+                : new aws.lb.Listener(`${name}-http`, {
+                    loadBalancerArn: lb.arn,
+                    port: HTTP_PORT,
+                    protocol: "HTTP",
+                    defaultActions: forward,
+                }, { parent: this });
+            if (https) {
+                new aws.lb.Listener(`${name}-http-redirect`, {
+                    loadBalancerArn: lb.arn,
+                    port: HTTP_PORT,
+                    protocol: "HTTP",
+                    defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: String(HTTPS_PORT), statusCode: "HTTP_301" } }],
+                }, { parent: this });
+            }
             loadBalancers = [{ targetGroupArn: targetGroup.arn, containerName: name, containerPort: port }];
             listenerDependency = [listener];
-            this.url = pulumi.interpolate`http://${lb.dnsName}`;
+            this.url = pulumi.interpolate`${https ? "https" : "http"}://${lb.dnsName}`;
         }
 
         this.service = new aws.ecs.Service(`${name}-service`, {

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { dataProtection } from "./data-protection";
+import { EKS_ACCESS_POLICIES, EksAccessGrant, principalSlug } from "./eks-access";
 import { refuse } from "./errors";
 import { assumeRolePolicy } from "./iam";
 
@@ -9,7 +10,15 @@ const TYPE = "polyarch:eks:Cluster";
 /** Every control-plane log type EKS can ship to CloudWatch. */
 export const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
+/** EKS cluster names: 1–100 of letters, digits, '-' and '_', starting with a letter or digit. */
+const CLUSTER_NAME_PATTERN = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+
 export interface EksClusterArgs {
+    /**
+     * Cluster name. Default `<project>-<stack>-<name>`. Known before the cluster exists, so its
+     * control-plane log group can be created first, with a retention.
+     */
+    clusterName?: string;
     /** Subnets for the control plane's network interfaces (at least two AZs). */
     subnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** Kubernetes version; default is EKS's current default. */
@@ -26,6 +35,10 @@ export interface EksClusterArgs {
     kmsDeletionWindowDays?: number;
     /** Control-plane log types to ship. Default all of them. */
     enabledLogTypes?: pulumi.Input<string>[];
+    /** Days to keep control-plane logs (a CloudWatch retention value). Default 90. */
+    logRetentionDays?: number;
+    /** IAM principals besides the creator that may use the cluster (operators, the preview role). */
+    accessEntries?: EksAccessGrant[];
     /** Protect the cluster and its secrets key from deletion and keep them if removed from the program. */
     protectData?: boolean;
     /** Tags for every resource. */
@@ -49,9 +62,37 @@ export class EksCluster extends pulumi.ComponentResource {
         if (!Number.isInteger(window) || window < 7 || window > 30) {
             throw refuse(TYPE, name, "kmsDeletionWindowDays", `got ${window}; KMS allows 7 to 30 days`);
         }
+        const clusterName = args.clusterName ?? `${pulumi.getProject()}-${pulumi.getStack()}-${name}`.replace(/[^A-Za-z0-9_-]/g, "-");
+        if (!CLUSTER_NAME_PATTERN.test(clusterName)) {
+            throw refuse(TYPE, name, "clusterName", `'${clusterName}' must be 1 to 100 letters, digits, '-' or '_', starting with a letter or digit`);
+        }
+        const grants = args.accessEntries ?? [];
+        const slugs = new Map<string, number>();
+        grants.forEach((grant, index) => {
+            const policy = EKS_ACCESS_POLICIES[grant.policy];
+            if (policy === undefined) {
+                throw refuse(TYPE, name, `accessEntries[${index}].policy`,
+                    `got '${String(grant.policy)}'; use ${Object.keys(EKS_ACCESS_POLICIES).map((p) => `'${p}'`).join(", ")}`);
+            }
+            const slug = principalSlug(grant.principalArn);
+            const first = slugs.get(slug);
+            if (first !== undefined) {
+                throw refuse(TYPE, name, `accessEntries[${index}].principalArn`,
+                    `'${grant.principalArn}' names the same principal as accessEntries[${first}]; give each principal one entry`);
+            }
+            slugs.set(slug, index);
+        });
         super(TYPE, name, {}, opts);
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
         const region = aws.getRegionOutput({}, { parent: this }).region;
+
+        // EKS writes to this group once logging is on; made first (same name) so it has a
+        // retention instead of EKS creating it with "never expire".
+        const controlPlaneLogs = new aws.cloudwatch.LogGroup(`${name}-control-plane-logs`, {
+            name: `/aws/eks/${clusterName}/cluster`,
+            retentionInDays: args.logRetentionDays ?? 90,
+            tags: args.tags,
+        }, { parent: this });
 
         const role = new aws.iam.Role(`${name}-cluster-role`, {
             assumeRolePolicy: assumeRolePolicy("eks.amazonaws.com"),
@@ -72,6 +113,7 @@ export class EksCluster extends pulumi.ComponentResource {
         }
 
         this.cluster = new aws.eks.Cluster(`${name}-cluster`, {
+            name: clusterName,
             roleArn: role.arn,
             version: args.version,
             vpcConfig: {
@@ -86,7 +128,24 @@ export class EksCluster extends pulumi.ComponentResource {
                 : undefined,
             enabledClusterLogTypes: args.enabledLogTypes ?? [...EKS_LOG_TYPES],
             tags: args.tags,
-        }, { parent: this, dependsOn: [rolePolicy], ...dataProtection(args.protectData) });
+        }, { parent: this, dependsOn: [rolePolicy, controlPlaneLogs], ...dataProtection(args.protectData) });
+
+        // API authentication: the creator is bootstrapped as admin; everyone else needs an entry.
+        for (const grant of grants) {
+            const slug = principalSlug(grant.principalArn);
+            const entry = new aws.eks.AccessEntry(`${name}-access-${slug}`, {
+                clusterName: this.cluster.name,
+                principalArn: grant.principalArn,
+                type: "STANDARD",
+                tags: args.tags,
+            }, { parent: this });
+            new aws.eks.AccessPolicyAssociation(`${name}-access-${slug}-policy`, {
+                clusterName: this.cluster.name,
+                principalArn: entry.principalArn,
+                policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${EKS_ACCESS_POLICIES[grant.policy]}`,
+                accessScope: grant.namespaces ? { type: "namespace", namespaces: grant.namespaces } : { type: "cluster" },
+            }, { parent: this });
+        }
 
         this.clusterName = this.cluster.name;
         this.endpoint = this.cluster.endpoint;

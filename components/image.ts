@@ -46,12 +46,22 @@ export interface ServiceImageArgs {
      * an index, so this is refused for Lambda images.
      */
     exec?: boolean;
-    /** Extra build args; `TARGETARCH` and `POLYARCH_ARCH` are set from the architecture. */
-    buildArgs?: Record<string, pulumi.Input<string>>;
+    /**
+     * Extra build args; `TARGETARCH` and `POLYARCH_ARCH` are set from the architecture. Plain strings:
+     * they are part of the release tag's identity, and build args are never the place for secrets
+     * (they stay in the image history); pass those as docker-build `secrets`.
+     */
+    buildArgs?: Record<string, string>;
     /** Dockerfile stage to build. */
     target?: string;
-    /** Release tag suffix; default a digest of the build context, so unchanged code keeps its tag. */
+    /**
+     * Release tag suffix; default a digest of everything that changes the build (context files,
+     * Dockerfile, platform, target, build args, builder, exec), so an unchanged build keeps its
+     * tag and any change gets a new one, which an immutable repository requires.
+     */
     releaseTag?: string;
+    /** Keep the pushed image in the registry when it leaves the program (prod: a deployed digest must outlive it). */
+    retainOnDelete?: boolean;
     /** Build during `pulumi preview` (docker-build's default: true). */
     buildOnPreview?: boolean;
 }
@@ -88,16 +98,13 @@ export class ServiceImage extends pulumi.ComponentResource implements ImageRefer
         const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: args.repository.registryId }, { parent: this });
 
         this.image = new dockerbuild.Image(`${name}-image`, {
+            // Relative to the working directory Pulumi gives the program and its plugins alike, so
+            // the inputs (and docker-build's diff) do not change with where the repository is checked out.
             context: { location: settings.context },
             dockerfile: { location: settings.dockerfile },
             platforms: [platform as dockerbuild.types.enums.Platform],
             target: args.target,
-            buildArgs: {
-                ...args.buildArgs,
-                TARGETARCH: targetArch(arch),
-                POLYARCH_ARCH: arch,
-                POLYARCH_GNU_TRIPLE: SPELLINGS[arch].gnuTriple,
-            },
+            buildArgs: settings.buildArgs,
             tags: [pulumi.interpolate`${repositoryUrl}:${tag}`],
             push: true,
             registries: [{
@@ -121,7 +128,7 @@ export class ServiceImage extends pulumi.ComponentResource implements ImageRefer
             // single image manifest, so Lambda images always use it.
             exec: args.forLambda ? false : args.exec,
             buildOnPreview: args.buildOnPreview,
-        }, { parent: this });
+        }, { parent: this, retainOnDelete: args.retainOnDelete });
 
         this.architecture = arch;
         this.platform = platform;
@@ -140,8 +147,11 @@ export class ServiceImage extends pulumi.ComponentResource implements ImageRefer
 }
 
 interface ValidatedImageSettings {
+    /** Build context, relative to the working directory. */
     context: string;
+    /** Dockerfile, relative to the working directory. */
     dockerfile: string;
+    buildArgs: Record<string, string>;
     releaseTag: string;
 }
 
@@ -169,10 +179,42 @@ function validate(name: string, args: ServiceImageArgs): ValidatedImageSettings 
         throw refuse(TYPE, name, "releaseTag",
             `got '${args.releaseTag}'; use letters, digits, '.', '_' or '-' (not 'latest'): a unique tag per build`);
     }
-    // The Dockerfile sits outside the context when given separately, so it joins the identity.
-    const releaseTag = args.releaseTag ??
-        hashBuildContext(context).slice(0, 8) + fileDigest(dockerfile).slice(0, 8);
-    return { context, dockerfile, releaseTag };
+    for (const [key, value] of Object.entries(args.buildArgs ?? {})) {
+        if (typeof value !== "string") {
+            throw refuse(TYPE, name, `buildArgs.${key}`, "must be a plain string: build args are part of the " +
+                "release tag's identity; pass secrets as docker-build secrets, never as build args");
+        }
+    }
+    const buildArgs: Record<string, string> = {
+        ...args.buildArgs,
+        TARGETARCH: targetArch(args.architecture),
+        POLYARCH_ARCH: args.architecture,
+        POLYARCH_GNU_TRIPLE: SPELLINGS[args.architecture].gnuTriple,
+    };
+    const relativeContext = portablePath(context);
+    const relativeDockerfile = portablePath(dockerfile);
+    const releaseTag = args.releaseTag ?? buildIdentity({
+        contextFiles: hashBuildContext(context),
+        dockerfile: fileDigest(dockerfile),
+        // Where the Dockerfile sits relative to its context changes what COPY sees from it.
+        dockerfileInContext: path.relative(context, dockerfile).split(path.sep).join("/"),
+        platform: dockerPlatform(args.architecture),
+        target: args.target ?? "",
+        buildArgs: Object.fromEntries(Object.entries(buildArgs).sort(([a], [b]) => a.localeCompare(b))),
+        builder: args.builder ?? "",
+        exec: args.forLambda ? false : args.exec ?? false,
+    });
+    return { context: relativeContext, dockerfile: relativeDockerfile, buildArgs, releaseTag };
+}
+
+/** A path relative to the working directory, with `/` separators (`.` for the directory itself). */
+function portablePath(absolute: string): string {
+    return path.relative(process.cwd(), absolute).split(path.sep).join("/") || ".";
+}
+
+/** 16 hex digits naming one build: equal inputs give an equal tag, anywhere the repository is checked out. */
+export function buildIdentity(inputs: Record<string, unknown>): string {
+    return crypto.createHash("sha256").update(JSON.stringify(inputs)).digest("hex").slice(0, 16);
 }
 
 function fileDigest(file: string): string {

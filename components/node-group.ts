@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { refuse } from "./errors";
 import { assumeRolePolicy } from "./iam";
 import {
-    ARCHITECTURES, Architecture, DEFAULT_INSTANCE_TYPES, amiTypeArchitecture, describeChoices, instanceTypeArchitecture,
+    ARCHITECTURES, Architecture, DEFAULT_INSTANCE_TYPES, EKS_CUSTOM_AMI_TYPE, amiTypeArchitecture, describeChoices, instanceTypeArchitecture,
     isArchitecture, nodeGroupAmiType,
 } from "./platform";
 
@@ -21,7 +21,7 @@ export interface NodeGroupArgs {
     subnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** Instance types; default from the catalog for the architecture (Graviton m7g/m6g for arm64). */
     instanceTypes?: string[];
-    /** EKS AMI type; default AL2023 for the architecture. */
+    /** EKS AMI type (the EKS API's spelling); default AL2023 for the architecture. `CUSTOM` needs a launch template. */
     amiType?: string;
     /** OS family for the default AMI type. Default `al2023`. */
     os?: "al2023" | "bottlerocket";
@@ -92,13 +92,21 @@ function validate(name: string, args: NodeGroupArgs) {
     const arch = args.architecture;
     // A launch template that hides the AMI leaves only the instance types to decide the architecture.
     const amiType = args.amiType ?? (args.launchTemplate ? undefined : nodeGroupAmiType(arch, args.os));
-    if (amiType !== undefined) {
-        const amiArch = amiTypeArchitecture(amiType);
-        if (amiArch === undefined && !args.launchTemplate) {
-            throw refuse(TYPE, name, "amiType", `'${amiType}' is not an EKS AMI type polyarch knows; use ` +
-                `'${nodeGroupAmiType(arch)}' or '${nodeGroupAmiType(arch, "bottlerocket")}' for ${arch}`);
+    if (amiType === EKS_CUSTOM_AMI_TYPE) {
+        // EKS requires a launch template for CUSTOM; the template's AMI is invisible here, so the
+        // instance types alone decide the architecture (checked below).
+        if (!args.launchTemplate) {
+            throw refuse(TYPE, name, "amiType", `'${EKS_CUSTOM_AMI_TYPE}' needs a launchTemplate whose AMI boots ${arch}; ` +
+                `set launchTemplate, or use '${nodeGroupAmiType(arch)}'`);
         }
-        if (amiArch !== undefined && amiArch !== arch) {
+    } else if (amiType !== undefined) {
+        const amiArch = amiTypeArchitecture(amiType);
+        if (amiArch === undefined) {
+            throw refuse(TYPE, name, "amiType", `'${amiType}' is not an EKS AMI type; use ` +
+                `'${nodeGroupAmiType(arch)}' or '${nodeGroupAmiType(arch, "bottlerocket")}' for ${arch} ` +
+                "(EKS spells ARM_64 upper-case and x86_64 lower-case)");
+        }
+        if (amiArch !== arch) {
             throw refuse(TYPE, name, "amiType", `'${amiType}' boots ${amiArch} but the node group is ${arch}; ` +
                 `use '${nodeGroupAmiType(arch)}'`);
         }

@@ -97,34 +97,43 @@ export const TARGETS: Readonly<Record<ComputeTarget, TargetProfile>> = {
 };
 
 /**
- * EKS managed node group AMI types and the architecture each boots. Windows AMIs are x86_64 only.
- * Source: the EKS API `Nodegroup.amiType` enumeration.
+ * EKS managed node group AMI types and the architecture each boots: every value of the EKS API's
+ * `AMITypes` enumeration except `CUSTOM` (a launch template's own AMI, whose architecture only the
+ * instance types can tell). Note the spelling: `ARM_64` is upper-case, `x86_64` lower-case.
+ * test/models/catalog-vs-aws.test.ts holds this table equal to `@aws-sdk/client-eks`'s `AMITypes`.
  */
 export const EKS_AMI_TYPES: Readonly<Record<string, Architecture>> = {
     AL2023_ARM_64_STANDARD: "arm64",
     AL2023_ARM_64_NVIDIA: "arm64",
-    AL2023_X86_64_STANDARD: "x86_64",
-    AL2023_X86_64_NVIDIA: "x86_64",
-    AL2023_X86_64_NEURON: "x86_64",
+    AL2023_x86_64_STANDARD: "x86_64",
+    AL2023_x86_64_NVIDIA: "x86_64",
+    AL2023_x86_64_NEURON: "x86_64",
     BOTTLEROCKET_ARM_64: "arm64",
     BOTTLEROCKET_ARM_64_FIPS: "arm64",
     BOTTLEROCKET_ARM_64_NVIDIA: "arm64",
-    BOTTLEROCKET_X86_64: "x86_64",
-    BOTTLEROCKET_X86_64_FIPS: "x86_64",
-    BOTTLEROCKET_X86_64_NVIDIA: "x86_64",
+    BOTTLEROCKET_ARM_64_NVIDIA_FIPS: "arm64",
+    BOTTLEROCKET_x86_64: "x86_64",
+    BOTTLEROCKET_x86_64_FIPS: "x86_64",
+    BOTTLEROCKET_x86_64_NVIDIA: "x86_64",
+    BOTTLEROCKET_x86_64_NVIDIA_FIPS: "x86_64",
     AL2_ARM_64: "arm64",
-    AL2_X86_64: "x86_64",
-    AL2_X86_64_GPU: "x86_64",
-    WINDOWS_CORE_2019_X86_64: "x86_64",
-    WINDOWS_CORE_2022_X86_64: "x86_64",
-    WINDOWS_FULL_2019_X86_64: "x86_64",
-    WINDOWS_FULL_2022_X86_64: "x86_64",
+    AL2_x86_64: "x86_64",
+    AL2_x86_64_GPU: "x86_64",
+    WINDOWS_CORE_2019_x86_64: "x86_64",
+    WINDOWS_CORE_2022_x86_64: "x86_64",
+    WINDOWS_CORE_2025_x86_64: "x86_64",
+    WINDOWS_FULL_2019_x86_64: "x86_64",
+    WINDOWS_FULL_2022_x86_64: "x86_64",
+    WINDOWS_FULL_2025_x86_64: "x86_64",
 };
+
+/** The AMI type whose architecture comes from a launch template's AMI, not from the AMI type. */
+export const EKS_CUSTOM_AMI_TYPE = "CUSTOM";
 
 /** The AMI types polyarch picks for a node group of each architecture, by OS family. */
 export const DEFAULT_AMI_TYPES: Readonly<Record<Architecture, { al2023: string; bottlerocket: string }>> = {
     arm64: { al2023: "AL2023_ARM_64_STANDARD", bottlerocket: "BOTTLEROCKET_ARM_64" },
-    x86_64: { al2023: "AL2023_X86_64_STANDARD", bottlerocket: "BOTTLEROCKET_X86_64" },
+    x86_64: { al2023: "AL2023_x86_64_STANDARD", bottlerocket: "BOTTLEROCKET_x86_64" },
 };
 
 /** Node group instance types polyarch uses when the stack does not choose them. */

@@ -26,7 +26,16 @@ export interface WorkloadArgs {
     memoryMiB?: number;
     /** Environment variables, merged over the per-architecture runtime settings. */
     environment?: Record<string, pulumi.Input<string>>;
+    /**
+     * Numeric uid and gid the containers run as. With `runAsNonRoot` the kubelet refuses an image
+     * whose USER is a name ("cannot verify user is non-root"), so the pod states the numbers itself.
+     * Default 1000:1000 (the Node images' `node` user, which polyarch's Dockerfiles set as `USER 1000:1000`).
+     */
+    runAs?: { user: number; group: number };
 }
+
+/** The uid:gid the sample images run as (`USER 1000:1000`): the official Node images' `node` user. */
+export const DEFAULT_RUN_AS = { user: 1000, group: 1000 } as const;
 
 /**
  * A Kubernetes Deployment and ClusterIP Service pinned to nodes of the image's architecture, so a
@@ -53,6 +62,12 @@ export class Workload extends pulumi.ComponentResource {
             throw refuse(TYPE, name, "replicas", `got ${replicas}; use a whole number >= 0`);
         }
         requirePort(TYPE, name, port);
+        const runAs = args.runAs ?? DEFAULT_RUN_AS;
+        for (const [key, id] of Object.entries(runAs)) {
+            if (!Number.isInteger(id) || id < 1 || id > 2147483647) {
+                throw refuse(TYPE, name, `runAs.${key}`, `got ${id}; use a numeric id from 1 (0 is root, which runAsNonRoot refuses)`);
+            }
+        }
         super(TYPE, name, {}, opts);
 
         const labels = { "app.kubernetes.io/name": name, "app.kubernetes.io/managed-by": "polyarch" };
@@ -67,7 +82,12 @@ export class Workload extends pulumi.ComponentResource {
                     metadata: { labels },
                     spec: {
                         nodeSelector: { [KUBERNETES_ARCH_LABEL]: kubernetesArch(arch) },
-                        securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+                        securityContext: {
+                            runAsNonRoot: true,
+                            runAsUser: runAs.user,
+                            runAsGroup: runAs.group,
+                            seccompProfile: { type: "RuntimeDefault" },
+                        },
                         containers: [{
                             name,
                             image: args.image.imageUri,

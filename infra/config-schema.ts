@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ARCHITECTURES } from "../components/platform";
-import { APPRUNNER_CPU_UNITS, APPRUNNER_MEMORY_MB } from "../components/apprunner";
+import { EKS_ACCESS_POLICIES, EksAccessPolicy } from "../components/eks-access";
 import { LAMBDA_LIMITS } from "../components/lambda";
 
 /**
@@ -17,6 +17,10 @@ const serviceName = z.string().regex(SERVICE_NAME_PATTERN, {
 });
 const architecture = z.enum(ARCHITECTURES as [string, ...string[]]);
 const port = z.number().int().min(1).max(65535);
+/** An ACM certificate ARN, in any partition. */
+const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
+/** An IAM role or user ARN (the principals an EKS access entry accepts). */
+const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/;
 const healthPath = z.string().regex(/^\/[\x21-\x7e]*$/, { message: "must be an absolute HTTP path such as /healthz" });
 const environment = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be a valid environment variable name" }), z.string());
 
@@ -51,8 +55,9 @@ const eksService = z.object({
 const appRunnerService = z.object({
     ...common,
     target: z.literal("apprunner"),
-    cpu: z.union(APPRUNNER_CPU_UNITS.map((v) => z.literal(v)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>]).optional(),
-    memory: z.union(APPRUNNER_MEMORY_MB.map((v) => z.literal(v)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>]).optional(),
+    /** CPU units; with memory, one of App Runner's pairs (checked in config.ts against the size table). */
+    cpu: z.number().int().optional(),
+    memory: z.number().int().optional(),
     port: port.optional(),
     healthPath: healthPath.optional(),
 }).strict();
@@ -66,6 +71,8 @@ const ecsService = z.object({
     desiredCount: z.number().int().min(0).max(100).optional(),
     healthPath: healthPath.optional(),
     public: z.boolean().optional(),
+    /** ACM certificate for the public load balancer's HTTPS listener (required for a public prod service). */
+    certificateArn: z.string().regex(ACM_CERTIFICATE_ARN, { message: "must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)" }).optional(),
 }).strict();
 
 export const serviceSchema = z.discriminatedUnion("target", [lambdaService, eksService, appRunnerService, ecsService]);
@@ -74,6 +81,8 @@ export const networkSchema = z.object({
     availabilityZones: z.number().int().min(2).max(6).optional(),
     natGateways: z.enum(["None", "Single", "OnePerAz"]).optional(),
     cidrBlock: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, { message: "must be an IPv4 CIDR from /16 to /24" }).optional(),
+    /** Interface/gateway VPC endpoints (ECR, S3, logs, STS, EKS) so private workloads pull images without NAT. */
+    vpcEndpoints: z.boolean().optional(),
 }).strict();
 
 const scaling = z.object({
@@ -93,6 +102,12 @@ export const eksSchema = z.object({
     endpointPublicAccess: z.boolean().optional(),
     publicAccessCidrs: z.array(z.string()).optional(),
     os: z.enum(["al2023", "bottlerocket"]).optional(),
+    /** IAM principals (beyond the cluster creator) granted Kubernetes access through EKS access entries. */
+    accessEntries: z.array(z.object({
+        principalArn: z.string().regex(IAM_PRINCIPAL_ARN, { message: "must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>)" }),
+        policy: z.enum(Object.keys(EKS_ACCESS_POLICIES) as [EksAccessPolicy, ...EksAccessPolicy[]]),
+        namespaces: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "must be a Kubernetes namespace name" })).min(1).optional(),
+    }).strict()).optional(),
 }).strict();
 
 export const registrySchema = z.object({

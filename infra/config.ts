@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
 import { PolyarchInputError } from "../components/errors";
-import { FARGATE_SIZES } from "../components/ecs";
+import { APPRUNNER_INSTANCE_SIZES, FARGATE_TASK_SIZES, sizeProblem } from "../components/compute-sizes";
+import { EksAccessGrant } from "../components/eks-access";
 import { NodeGroupArgs } from "../components/node-group";
 import {
     Architecture, ComputeTarget, DEFAULT_INSTANCE_TYPES, describeChoices, defaultArchitecture, instanceTypeArchitecture,
@@ -28,7 +29,7 @@ export interface StackSettings {
     region: string;
     projectRoot: string;
     services: ServiceSettings[];
-    network: { availabilityZones: number; natGateways: "None" | "Single" | "OnePerAz"; cidrBlock: string };
+    network: { availabilityZones: number; natGateways: "None" | "Single" | "OnePerAz"; cidrBlock: string; vpcEndpoints: boolean };
     eks: {
         version?: string;
         instanceTypes: string[];
@@ -41,13 +42,16 @@ export interface StackSettings {
         encryptSecrets: boolean;
         logTypes: string[];
         kmsDeletionWindowDays: number;
+        accessEntries: EksAccessGrant[];
     };
     registry: { immutableTags: boolean; forceDelete: boolean; keepReleases: number; customerManagedKey: boolean };
     logRetentionDays: number;
     builder?: string;
     tags: Record<string, string>;
-    /** protect + retainOnDelete on data-bearing resources. */
+    /** protect + retainOnDelete on data-bearing resources (and pushed images). */
     protectData: boolean;
+    /** A public load balancer must serve HTTPS (prod). */
+    requireHttps: boolean;
 }
 
 /**
@@ -56,7 +60,7 @@ export interface StackSettings {
  */
 export const PROFILE_DEFAULTS: Readonly<Record<Profile, Omit<StackSettings, "stack" | "profile" | "region" | "projectRoot" | "services" | "builder" | "tags">>> = {
     dev: {
-        network: { availabilityZones: 2, natGateways: "Single", cidrBlock: "10.20.0.0/16" },
+        network: { availabilityZones: 2, natGateways: "Single", cidrBlock: "10.20.0.0/16", vpcEndpoints: false },
         eks: {
             instanceTypes: [...DEFAULT_INSTANCE_TYPES.arm64],
             x86InstanceTypes: [...DEFAULT_INSTANCE_TYPES.x86_64],
@@ -67,13 +71,15 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, Omit<StackSettings, "sta
             encryptSecrets: false,
             logTypes: ["api", "audit"],
             kmsDeletionWindowDays: 7,
+            accessEntries: [],
         },
         registry: { immutableTags: false, forceDelete: true, keepReleases: 5, customerManagedKey: false },
         logRetentionDays: 7,
         protectData: false,
+        requireHttps: false,
     },
     prod: {
-        network: { availabilityZones: 3, natGateways: "OnePerAz", cidrBlock: "10.30.0.0/16" },
+        network: { availabilityZones: 3, natGateways: "OnePerAz", cidrBlock: "10.30.0.0/16", vpcEndpoints: false },
         eks: {
             instanceTypes: [...DEFAULT_INSTANCE_TYPES.arm64],
             x86InstanceTypes: [...DEFAULT_INSTANCE_TYPES.x86_64],
@@ -84,10 +90,12 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, Omit<StackSettings, "sta
             encryptSecrets: true,
             logTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
             kmsDeletionWindowDays: 30,
+            accessEntries: [],
         },
         registry: { immutableTags: true, forceDelete: false, keepReleases: 30, customerManagedKey: true },
         logRetentionDays: 90,
         protectData: true,
+        requireHttps: true,
     },
 };
 
@@ -134,7 +142,7 @@ export function parseStackConfig(config: Record<string, unknown>, options: Parse
         profile,
         region,
         projectRoot: path.resolve(options.projectRoot),
-        services: services.map((service, index) => resolveService(service, index, options.projectRoot)),
+        services: services.map((service, index) => resolveService(service, index, options.projectRoot, defaults.requireHttps)),
         network: { ...defaults.network, ...network },
         eks: { ...defaults.eks, ...eks },
         registry: { ...defaults.registry, ...registry },
@@ -142,6 +150,7 @@ export function parseStackConfig(config: Record<string, unknown>, options: Parse
         builder: values.builder === undefined ? undefined : parseKey("builder", values.builder),
         tags: values.tags === undefined ? {} : parseKey("tags", values.tags),
         protectData: defaults.protectData,
+        requireHttps: defaults.requireHttps,
     };
     checkCrossFieldRules(settings);
     return settings;
@@ -312,7 +321,7 @@ function editDistance(a: string, b: string): number {
     return row[b.length];
 }
 
-function resolveService(service: ServiceConfig, index: number, projectRoot: string): ServiceSettings {
+function resolveService(service: ServiceConfig, index: number, projectRoot: string, requireHttps: boolean): ServiceSettings {
     const at = (key: string) => `polyarch:services[${index}].${key}`;
     const target: ComputeTarget = service.target;
     const architecture = (service.architecture ?? defaultArchitecture(target)) as Architecture;
@@ -338,16 +347,20 @@ function resolveService(service: ServiceConfig, index: number, projectRoot: stri
         throw new ConfigError(service.dockerfile ? at("dockerfile") : at("context"),
             `no Dockerfile at '${dockerfileRelative}'; add one or set polyarch:services[${index}].dockerfile`);
     }
-    if (service.target === "ecs") {
-        const cpu = service.cpu ?? 256;
-        const size = FARGATE_SIZES[cpu];
-        if (size === undefined) {
-            throw new ConfigError(at("cpu"), `got ${cpu}; Fargate allows ${describeChoices(Object.keys(FARGATE_SIZES))} CPU units`);
+    // Sizes are pairs, not ranges: the same tables the components check, with the same defaults.
+    if (service.target === "ecs" || service.target === "apprunner") {
+        const [table, label, defaultCpu] = service.target === "ecs"
+            ? [FARGATE_TASK_SIZES, "Fargate", 256] as const
+            : [APPRUNNER_INSTANCE_SIZES, "App Runner", 1024] as const;
+        const cpu = service.cpu ?? defaultCpu;
+        const problem = sizeProblem(table, label, cpu, service.memory ?? table[cpu]?.[0] ?? 0);
+        if (problem !== undefined) {
+            throw new ConfigError(at(problem.field), problem.reason);
         }
-        const memory = service.memory ?? size.minMemory;
-        if (memory < size.minMemory || memory > size.maxMemory) {
-            throw new ConfigError(at("memory"), `got ${memory}; with cpu ${cpu} Fargate allows ${size.minMemory} to ${size.maxMemory} MB`);
-        }
+    }
+    if (service.target === "ecs" && service.public && requireHttps && service.certificateArn === undefined) {
+        throw new ConfigError(at("certificateArn"), "is required for a public service in a prod stack: its load balancer " +
+            "serves HTTPS only; set an ACM certificate ARN for the service's domain, or set public: false");
     }
     return { ...service, architecture, contextPath, dockerfilePath };
 }
@@ -382,6 +395,15 @@ function checkCrossFieldRules(settings: StackSettings): void {
                     : `'${instanceType}' is ${actual} but this node group is ${arch}; use ${arch} types such as '${DEFAULT_INSTANCE_TYPES[arch][0]}'`);
             }
         });
+    }
+    // Tasks get no public IP and nodes sit in private subnets: without NAT they reach ECR only
+    // through VPC endpoints, or never pull their image.
+    const privateWorkload = settings.services.findIndex((s) => s.target === "ecs" || s.target === "eks");
+    if (settings.network.natGateways === "None" && privateWorkload >= 0 && !settings.network.vpcEndpoints) {
+        const service = settings.services[privateWorkload];
+        throw new ConfigError("polyarch:network.natGateways", `'None' leaves ${service.target} service '${service.name}' in private ` +
+            "subnets with no route to ECR, so its image never pulls; use 'Single' or 'OnePerAz', or set " +
+            "polyarch:network.vpcEndpoints: true to reach ECR, S3, logs and STS through VPC endpoints");
     }
     const { min, desired, max } = settings.eks.scaling;
     if (!(min <= desired && desired <= max)) {

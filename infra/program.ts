@@ -11,6 +11,7 @@ import { LambdaService } from "../components/lambda";
 import { NodeGroup } from "../components/node-group";
 import { Architecture, ComputeTarget, defaultArchitecture } from "../components/platform";
 import { ServiceRepository } from "../components/registry";
+import { PrivateEndpoints } from "../components/vpc-endpoints";
 import { Workload } from "../components/workload";
 import { ServiceSettings, StackSettings } from "./config";
 
@@ -39,13 +40,30 @@ export function buildStack(settings: StackSettings, secretEnvironment = false): 
     const tags = { "polyarch:stack": settings.stack, "polyarch:profile": settings.profile, ...settings.tags };
     // Made on first use: a stack of Lambda and App Runner services needs no VPC.
     let vpc: awsx.ec2.Vpc | undefined;
-    const network = (): awsx.ec2.Vpc => vpc ??= new awsx.ec2.Vpc("network", {
-        cidrBlock: settings.network.cidrBlock,
-        numberOfAvailabilityZones: settings.network.availabilityZones,
-        natGateways: { strategy: settings.network.natGateways },
-        enableDnsHostnames: true,
-        tags,
-    });
+    const network = (): awsx.ec2.Vpc => {
+        if (vpc !== undefined) {
+            return vpc;
+        }
+        vpc = new awsx.ec2.Vpc("network", {
+            cidrBlock: settings.network.cidrBlock,
+            numberOfAvailabilityZones: settings.network.availabilityZones,
+            natGateways: { strategy: settings.network.natGateways },
+            enableDnsHostnames: true,
+            tags,
+        });
+        if (settings.network.vpcEndpoints) {
+            const created = vpc;
+            new PrivateEndpoints("network", {
+                vpcId: created.vpcId,
+                vpcCidrBlock: settings.network.cidrBlock,
+                subnetIds: created.privateSubnetIds,
+                routeTableIds: pulumi.output(created.routeTables).apply((tables) => pulumi.all((tables ?? []).map((t) => t.id))),
+                forEksNodes: settings.services.some((s) => s.target === "eks"),
+                tags,
+            });
+        }
+        return vpc;
+    };
 
     const ecrKey = settings.registry.customerManagedKey ? new aws.kms.Key("ecr-key", {
         description: `polyarch ${settings.stack} ECR image encryption`,
@@ -76,8 +94,10 @@ export function buildStack(settings: StackSettings, secretEnvironment = false): 
             architecture: service.architecture,
             forLambda: service.target === "lambda",
             builder: settings.builder,
+            // A deployed digest must outlive the image resource (a rollback pins it).
+            retainOnDelete: settings.protectData,
         });
-        return { service, image };
+        return { service, repository, image };
     });
 
     const outputs: StackOutputs = { services: {} };
@@ -92,7 +112,7 @@ export function buildStack(settings: StackSettings, secretEnvironment = false): 
     };
 
     let ecsCluster: aws.ecs.Cluster | undefined;
-    for (const { service, image } of deployments) {
+    for (const { service, repository, image } of deployments) {
         switch (service.target) {
             case "lambda": {
                 const fn = new LambdaService(service.name, {
@@ -104,7 +124,8 @@ export function buildStack(settings: StackSettings, secretEnvironment = false): 
                     environment: environmentOf(service),
                     logRetentionDays: settings.logRetentionDays,
                     tags,
-                });
+                    // Lambda checks at create time that it may pull: wait for the repository policy.
+                }, { dependsOn: [repository] });
                 record(service, image, fn.functionArn);
                 break;
             }
@@ -136,6 +157,8 @@ export function buildStack(settings: StackSettings, secretEnvironment = false): 
                     memory: service.memory,
                     port: service.port,
                     desiredCount: service.desiredCount,
+                    certificateArn: service.certificateArn,
+                    requireHttps: settings.requireHttps,
                     healthCheckPath: service.healthPath,
                     environment: environmentOf(service),
                     logRetentionDays: settings.logRetentionDays,
@@ -149,7 +172,7 @@ export function buildStack(settings: StackSettings, secretEnvironment = false): 
         }
     }
 
-    type EksDeployment = { service: Extract<ServiceSettings, { target: "eks" }>; image: ServiceImage };
+    type EksDeployment = { service: Extract<ServiceSettings, { target: "eks" }>; repository: ServiceRepository; image: ServiceImage };
     const eksServices = deployments.filter((d): d is EksDeployment => d.service.target === "eks");
     if (eksServices.length > 0) {
         const cluster = new EksCluster("eks", {
@@ -161,6 +184,8 @@ export function buildStack(settings: StackSettings, secretEnvironment = false): 
             encryptSecrets: settings.eks.encryptSecrets,
             kmsDeletionWindowDays: settings.eks.kmsDeletionWindowDays,
             enabledLogTypes: settings.eks.logTypes,
+            logRetentionDays: settings.logRetentionDays,
+            accessEntries: settings.eks.accessEntries,
             protectData: settings.protectData,
             tags,
         });

@@ -1,5 +1,5 @@
 import {
-    ARCHITECTURES, Architecture, ECS_DEFAULT_ARCHITECTURE, KUBERNETES_ARCH_LABEL, LAMBDA_DEFAULT_ARCHITECTURE,
+    ARCHITECTURES, Architecture, ECS_DEFAULT_ARCHITECTURE, EKS_CUSTOM_AMI_TYPE, KUBERNETES_ARCH_LABEL, LAMBDA_DEFAULT_ARCHITECTURE,
     TARGETS, amiTypeArchitecture, instanceTypeArchitecture, parseArchitecture,
 } from "@polyarch/components/platform";
 import { GraphResource } from "./images";
@@ -93,6 +93,12 @@ const POD_SPEC_PATHS: Readonly<Record<string, string[]>> = {
     "kubernetes:batch/v1:CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
 };
 
+/** The pod spec of a Kubernetes workload's raw props: UNKNOWN, undefined, or the spec object. */
+export function podSpecOf(type: string, props: Record<string, unknown>): unknown {
+    const podSpecPath = POD_SPEC_PATHS[type];
+    return podSpecPath === undefined ? undefined : read(props, ...podSpecPath);
+}
+
 export function kubernetesConsumer(type: string): Consumer {
     const podSpecPath = POD_SPEC_PATHS[type];
     return {
@@ -177,7 +183,9 @@ export const CONSUMERS: ReadonlyMap<string, Consumer> = new Map(
 export type NodeGroupArchitecture =
     | { kind: "consistent"; architecture: Architecture; source: string }
     | { kind: "mixed"; amiType?: string; amiArchitecture?: Architecture; offenders: { instanceType: string; architecture: Architecture }[]; expected: Architecture }
-    | { kind: "unknown"; source: string };
+    | { kind: "unknown"; source: string }
+    /** An AMI type EKS does not have (a misspelling such as `AL2023_X86_64_STANDARD`): never consistent. */
+    | { kind: "invalid-ami"; amiType: string };
 
 export function nodeGroupArchitecture(resource: { props: Record<string, unknown> }): NodeGroupArchitecture {
     const props = rawProps(resource.props);
@@ -192,7 +200,10 @@ export function nodeGroupArchitecture(resource: { props: Record<string, unknown>
     const types = Array.isArray(instanceTypes) ? instanceTypes.map(String) : [];
     const classified = types.map((instanceType) => ({ instanceType, architecture: instanceTypeArchitecture(instanceType) }));
     const amiArch = typeof amiType === "string" ? amiTypeArchitecture(amiType) : undefined;
-    // A custom or launch-template AMI hides the architecture: fall back to the instance types.
+    if (typeof amiType === "string" && amiArch === undefined && amiType !== EKS_CUSTOM_AMI_TYPE) {
+        return { kind: "invalid-ami", amiType };
+    }
+    // A CUSTOM or launch-template AMI hides the architecture: fall back to the instance types.
     const expected = amiArch ?? classified.find((c) => c.architecture !== undefined)?.architecture;
     if (expected === undefined) {
         return { kind: "unknown", source: types.length === 0 ? "amiType and instanceTypes (set in a launch template?)" : "instanceTypes" };

@@ -11,6 +11,7 @@ import { eksPrivateEndpoint } from "./eks-private-endpoint";
 import { eksSecretsEncryption } from "./eks-secrets-encryption";
 import { iamNoAdminWildcard } from "./iam-no-admin-wildcard";
 import { imageReferenceByDigest } from "./image-reference-by-digest";
+import { kubernetesRunAsNumericUser } from "./kubernetes-run-as-numeric-user";
 import { kubernetesWorkloadArchitectureMatchesImage } from "./kubernetes-workload-architecture-matches-image";
 import { lambdaArchitectureMatchesImage } from "./lambda-architecture-matches-image";
 import { lambdaTracingActive } from "./lambda-tracing-active";
@@ -32,4 +33,5 @@ export const POLICIES: Policies = [
     lambdaTracingActive,
     imageReferenceByDigest,
     iamNoAdminWildcard,
+    kubernetesRunAsNumericUser,
 ];

@@ -89,7 +89,8 @@ describe("AppRunnerService", () => {
         new AppRunnerService("web", { image: externalImage("x86_64", "web"), port: 3000, cpu: 1024, memory: 2048 });
         const svc = await inputsOf("aws:apprunner/service:Service", "web-service");
         const source = svc.sourceConfiguration;
-        assert.equal(svc.serviceName, "web-svc", "a 3-letter name is padded to App Runner's 4-character minimum");
+        // Names are unique per account and region: the stack is part of the default, so dev and prod never collide.
+        assert.equal(svc.serviceName, "polyarch-dev-web");
         assert.equal(source.autoDeploymentsEnabled, false);
         assert.equal(source.imageRepository.imageRepositoryType, "ECR");
         assert.match(source.imageRepository.imageIdentifier, /@sha256:/);
@@ -162,6 +163,6 @@ describe("EcsService", () => {
     it("refuses Fargate sizes that do not exist", async () => {
         await assertRefused(() => new EcsService("cpu", { image: externalImage("arm64"), ...network, cpu: 300 }), "cpu", /Fargate allows 256, 512/);
         await assertRefused(() => new EcsService("mem", { image: externalImage("arm64"), ...network, cpu: 256, memory: 4096 }),
-            "memory", /with cpu 256 Fargate allows 512 to 2048 MB/);
+            "memory", /with cpu 256 Fargate allows 512, 1024 or 2048 MB/);
     });
 });

@@ -53,7 +53,7 @@ describe("NodeGroup", () => {
     it("defaults an x86_64 group to AL2023 x86 and x86 instances", async () => {
         new NodeGroup("x86", { ...base, architecture: "x86_64", os: "bottlerocket" });
         const ng = await inputsOf("aws:eks/nodeGroup:NodeGroup", "x86-nodes");
-        assert.equal(ng.amiType, "BOTTLEROCKET_X86_64");
+        assert.equal(ng.amiType, "BOTTLEROCKET_x86_64");
         assert.deepEqual(ng.instanceTypes, ["m7i.large", "m6i.large"]);
     });
 
@@ -73,8 +73,11 @@ describe("NodeGroup", () => {
     });
 
     it("refuses an AMI type of the other architecture", async () => {
-        await assertRefused(() => new NodeGroup("ami", { ...base, architecture: "arm64", amiType: "AL2023_X86_64_STANDARD" }),
+        await assertRefused(() => new NodeGroup("ami", { ...base, architecture: "arm64", amiType: "AL2023_x86_64_STANDARD" }),
             "amiType", /boots x86_64 but the node group is arm64; use 'AL2023_ARM_64_STANDARD'/);
+        // The upper-case spelling the catalog once had: EKS has no such AMI type, so it is refused.
+        await assertRefused(() => new NodeGroup("ami-typo", { ...base, architecture: "x86_64", amiType: "AL2023_X86_64_STANDARD" }),
+            "amiType", /'AL2023_X86_64_STANDARD' is not an EKS AMI type; use 'AL2023_x86_64_STANDARD'/);
     });
 
     it("falls back to instance types when a launch template hides the AMI", async () => {

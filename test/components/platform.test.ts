@@ -40,9 +40,11 @@ describe("platform catalog", () => {
         assert.equal(catalog.amiTypeArchitecture("AL2023_ARM_64_STANDARD"), "arm64");
         assert.equal(catalog.amiTypeArchitecture("BOTTLEROCKET_ARM_64"), "arm64");
         assert.equal(catalog.amiTypeArchitecture("AL2_ARM_64"), "arm64");
-        assert.equal(catalog.amiTypeArchitecture("AL2023_X86_64_STANDARD"), "x86_64");
-        assert.equal(catalog.amiTypeArchitecture("BOTTLEROCKET_X86_64"), "x86_64");
-        assert.equal(catalog.amiTypeArchitecture("AL2_X86_64"), "x86_64");
+        assert.equal(catalog.amiTypeArchitecture("AL2023_x86_64_STANDARD"), "x86_64");
+        assert.equal(catalog.amiTypeArchitecture("BOTTLEROCKET_x86_64"), "x86_64");
+        assert.equal(catalog.amiTypeArchitecture("AL2_x86_64"), "x86_64");
+        // EKS spells x86_64 lower-case; the upper-case form is not an AMI type.
+        assert.equal(catalog.amiTypeArchitecture("AL2023_X86_64_STANDARD"), undefined);
         assert.equal(catalog.amiTypeArchitecture("CUSTOM"), undefined);
     });
 

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import * as path from "path";
 import { ServiceImage } from "../../components/image";
 import { ServiceRepository } from "../../components/registry";
 import { HELLO_CONTEXT } from "../support/fixtures";
@@ -67,8 +68,10 @@ describe("ServiceImage", () => {
         assert.equal(image.push, true);
         assert.equal(image.buildArgs.TARGETARCH, "arm64");
         assert.equal(image.buildArgs.POLYARCH_ARCH, "arm64");
-        assert.equal(image.context.location, HELLO_CONTEXT);
-        assert.match(image.dockerfile.location, /fixtures\/hello\/Dockerfile$/);
+        // Relative to the working directory, so the inputs do not depend on where the repo is checked out.
+        assert.equal(image.context.location, path.relative(process.cwd(), HELLO_CONTEXT));
+        assert.ok(!path.isAbsolute(image.dockerfile.location));
+        assert.match(image.dockerfile.location, /^test\/fixtures\/hello\/Dockerfile$/);
     });
 
     it("caches per platform in ECR with an image manifest and OCI media types", async () => {

@@ -109,7 +109,7 @@ describe("stack config (polyarch:*)", () => {
     });
 
     it("refuses Fargate sizes that do not exist", () => {
-        refused(withService(2, { cpu: 256, memory: 4096 }), "polyarch:services[2].memory: got 4096; with cpu 256 Fargate allows 512 to 2048 MB");
+        refused(withService(2, { cpu: 256, memory: 4096 }), "polyarch:services[2].memory: got 4096; with cpu 256 Fargate allows 512, 1024 or 2048 MB");
     });
 
     it("stops the real program before it registers anything", async () => {

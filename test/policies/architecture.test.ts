@@ -218,7 +218,7 @@ describe("policy pack over the analyzer protocol: architecture rules", function 
         it("fails a workload without a selector on a cluster with mixed node groups", async () => {
             const g = new GraphBuilder();
             nodeGroup(g, "arm-nodes", "AL2023_ARM_64_STANDARD", ["m7g.large"]);
-            nodeGroup(g, "x86-nodes", "AL2023_X86_64_STANDARD", ["m7i.large"]);
+            nodeGroup(g, "x86-nodes", "AL2023_x86_64_STANDARD", ["m7i.large"]);
             deployment(g, g.image("img", ["linux/arm64"]));
             const [d] = only(await analyzeStack(g), "kubernetes-workload-architecture-matches-image");
             assert.match(d.message, /has no kubernetes.io\/arch selector, and the stack has x86_64 node groups that cannot run its image/);

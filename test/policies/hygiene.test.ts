@@ -132,7 +132,7 @@ describe("policy pack over the analyzer protocol: hygiene rules", function () {
         });
 
         it("keeps the IAM and node-group rules mandatory", async () => {
-            const [d] = await analyzeOne("aws:eks/nodeGroup:NodeGroup", { amiType: "AL2023_X86_64_STANDARD", instanceTypes: ["m7g.large"] });
+            const [d] = await analyzeOne("aws:eks/nodeGroup:NodeGroup", { amiType: "AL2023_x86_64_STANDARD", instanceTypes: ["m7g.large"] });
             assert.equal(d.level, "mandatory");
         });
     });

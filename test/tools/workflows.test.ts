@@ -8,6 +8,9 @@ import { REPO } from "../support/plan-cli";
 const WORKFLOWS = path.join(REPO, ".github", "workflows");
 const read = (name: string) => parse(fs.readFileSync(path.join(WORKFLOWS, name), "utf8"));
 
+/** Prod's EKS endpoint is private: its jobs run on a self-hosted runner inside the VPC. */
+const PROD_RUNNER = "${{ vars.POLYARCH_PROD_RUNNER || 'polyarch-prod-vpc' }}";
+
 describe(".github/workflows", function () {
     this.timeout(60_000);
 
@@ -24,7 +27,7 @@ describe(".github/workflows", function () {
         const steps = pr.jobs.test.steps.map((s: any) => s.run).filter(Boolean);
         assert.deepEqual(steps, ["npm ci", "npm test", "npm run plan -- --stack dev", "npm run plan -- --stack prod"]);
         assert.deepEqual([pr.jobs["preview-dev"].with, pr.jobs["preview-prod"].with],
-            [{ stack: "dev", command: "preview" }, { stack: "prod", command: "preview" }]);
+            [{ stack: "dev", command: "preview" }, { stack: "prod", command: "preview", runner: PROD_RUNNER }]);
         const pulumi = read("pulumi-stack.yml").jobs.pulumi.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions@"));
         assert.equal(pulumi.with.policyPacks, "policies");
         assert.equal(pulumi.with.policyPackConfigs, "policies/config/${{ inputs.stack }}.json");
@@ -34,19 +37,29 @@ describe(".github/workflows", function () {
         const deploy = read("deploy.yml");
         assert.equal(deploy.on.push.branches[0], "main");
         assert.deepEqual(deploy.jobs["up-dev"].with, { stack: "dev", command: "up", environment: "development" });
+        assert.equal(deploy.jobs["up-prod"].with.runner, PROD_RUNNER);
         assert.equal(deploy.jobs["up-prod"].needs, "up-dev");
         assert.equal(deploy.jobs["up-prod"].with.environment, "production");
     });
 
     it("builds on a native arm64 runner with the builder prod names, using OIDC and never QEMU", () => {
-        const job = read("pulumi-stack.yml").jobs.pulumi;
-        assert.match(job["runs-on"], /-arm$/);
+        const workflow = read("pulumi-stack.yml");
+        const job = workflow.jobs.pulumi;
+        assert.equal(job["runs-on"], "${{ inputs.runner }}");
+        assert.match(workflow.on.workflow_call.inputs.runner.default, /-arm$/);
         const buildx = job.steps.find((s: any) => String(s.uses).startsWith("docker/setup-buildx-action@"));
         const prodBuilder = /polyarch:builder: (\S+)/.exec(fs.readFileSync(path.join(REPO, "Pulumi.prod.yaml"), "utf8"))?.[1];
         assert.equal(buildx.with.name, prodBuilder);
         const aws = job.steps.find((s: any) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@"));
         assert.ok(aws.with["role-to-assume"], "credentials come from an OIDC role");
         assert.equal(job.permissions ?? read("pulumi-stack.yml").permissions["id-token"], "write");
+        for (const file of fs.readdirSync(WORKFLOWS)) {
+            for (const step of Object.values(read(file).jobs).flatMap((j: any) => j.steps ?? [])) {
+                if (String((step as any).uses).startsWith("actions/setup-node@")) {
+                    assert.equal((step as any).with["node-version"], 24, `${file}: Node 20 is end-of-life; @pulumi/pulumi needs >= 22`);
+                }
+            }
+        }
         const all = fs.readdirSync(WORKFLOWS).map((f) => fs.readFileSync(path.join(WORKFLOWS, f), "utf8")).join("\n");
         assert.ok(!/setup-qemu-action|binfmt/.test(all), "no emulation in CI");
     });
