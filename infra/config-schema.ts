@@ -9,6 +9,12 @@ import { LAMBDA_LIMITS } from "../components/lambda";
  * target, duplicate names, paths) live in config.ts, which reports them with the same key paths.
  */
 
+/** The retentions CloudWatch Logs accepts (test/models/catalog-vs-aws.test.ts checks them against its model). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** EKS capacity types polyarch offers (CAPACITY_BLOCK needs a reservation, which polyarch does not manage). */
+export const NODE_CAPACITY_TYPES = ["ON_DEMAND", "SPOT"] as const;
+
 /** Lowercase, starts with a letter, DNS label and ECR safe; short enough for derived AWS names. */
 export const SERVICE_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 
@@ -98,7 +104,7 @@ export const eksSchema = z.object({
     /** Instance types of the x86 node group, made only when an eks service is x86_64. */
     x86InstanceTypes: z.array(z.string()).min(1).optional(),
     scaling: scaling.optional(),
-    capacityType: z.enum(["ON_DEMAND", "SPOT"]).optional(),
+    capacityType: z.enum(NODE_CAPACITY_TYPES).optional(),
     endpointPublicAccess: z.boolean().optional(),
     publicAccessCidrs: z.array(z.string()).optional(),
     os: z.enum(["al2023", "bottlerocket"]).optional(),
@@ -124,8 +130,7 @@ export const polyarchKeys = {
     network: networkSchema,
     eks: eksSchema,
     registry: registrySchema,
-    logRetentionDays: z.union([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]
-        .map((v) => z.literal(v)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>]),
+    logRetentionDays: z.union(LOG_RETENTION_DAYS.map((v) => z.literal(v)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>]),
     builder: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { message: "must be a buildx builder name" }),
     tags: z.record(z.string().min(1).max(128), z.string().max(256)),
 } as const;

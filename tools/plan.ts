@@ -75,6 +75,8 @@ export async function main(argv: string[]): Promise<number> {
     try {
         const report = await runGate({ projectDir: args.project, stack: args.stack, policyPackConfig: args.policyPackConfig, onProgress: progress });
         if (args.json) {
+            // The JSON document's shape is fixed; notices go to stderr beside it.
+            report.notices.forEach((notice) => process.stderr.write(`notice: ${notice}\n`));
             const { stack, resources, diagnostics } = report;
             process.stdout.write(`${JSON.stringify({ stack, resources, diagnostics }, null, 2)}\n`);
         } else {

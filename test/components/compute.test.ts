@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "assert";
 import { AppRunnerService } from "../../components/apprunner";
 import { EcsService } from "../../components/ecs";
@@ -90,7 +91,7 @@ describe("AppRunnerService", () => {
         const svc = await inputsOf("aws:apprunner/service:Service", "web-service");
         const source = svc.sourceConfiguration;
         // Names are unique per account and region: the stack is part of the default, so dev and prod never collide.
-        assert.equal(svc.serviceName, "polyarch-dev-web");
+        assert.equal(svc.serviceName, `polyarch-${pulumi.getStack()}-web`);
         assert.equal(source.autoDeploymentsEnabled, false);
         assert.equal(source.imageRepository.imageRepositoryType, "ECR");
         assert.match(source.imageRepository.imageIdentifier, /@sha256:/);

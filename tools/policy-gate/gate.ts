@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseStackConfig } from "../../infra/config";
+import { deploymentNotices } from "../../infra/deployment-notices";
 import { RecordedResource, SECRET_SIG, SIG_KEY } from "../recording-monitor";
 import { readProjectFile, readStackFile } from "../stack-file";
 import { AnalyzerResourceInput, Diagnostic, EnforcementLevel, PolicyPackProcess } from "./analyzer-client";
@@ -51,6 +52,8 @@ export interface GateReport {
     /** Which policy config was used, or the notice that pack defaults were. */
     configSource: string;
     usedPackDefaults: boolean;
+    /** Not in --json output (printed to stderr there): what deploying this stack needs that no policy enforces. */
+    notices: string[];
 }
 
 /** Analyze calls in flight at once: enough to overlap gRPC latency, bounded for 10k-resource stacks. */
@@ -66,10 +69,10 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
     const projectRoot = path.resolve(options.projectDir ?? REPO_ROOT);
     const project = readProjectFile(projectRoot);
     const stackFile = readStackFile(projectRoot, options.stack);
-    if (project.name === "polyarch") {
-        // Validate before anything starts: a config error is exit 2 with nothing run.
-        parseStackConfig(stackFile.config, { stack: options.stack, projectRoot });
-    }
+    // Validate before anything starts: a config error is exit 2 with nothing run.
+    const notices = project.name === "polyarch"
+        ? deploymentNotices(parseStackConfig(stackFile.config, { stack: options.stack, projectRoot }))
+        : [];
 
     const packDir = options.packDir ?? path.join(REPO_ROOT, "policies");
     const defaultConfigFile = path.join(packDir, "config", `${options.stack}.json`);
@@ -115,6 +118,7 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
             services: serviceRows(run.value.resources, reportDiagnostics),
             configSource: configFile === undefined ? "pack defaults" : path.relative(process.cwd(), configFile) || configFile,
             usedPackDefaults: configFile === undefined,
+            notices,
         };
     } finally {
         // Never leave the pack running: not on success, not on a failed program or a crashed pack.

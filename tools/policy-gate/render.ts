@@ -30,6 +30,9 @@ export function renderHuman(report: GateReport, style: Style): string {
     if (report.usedPackDefaults) {
         out.push(style.yellow(`notice: no policies/config/${report.stack}.json and no --policy-pack-config; using the pack's default levels`));
     }
+    for (const notice of report.notices) {
+        out.push(style.yellow(`notice: ${notice}`));
+    }
     out.push("");
     const headers = ["SERVICE", "TARGET", "IMAGE PLATFORM", "COMPUTE ARCH", "RUNS ON", "VERDICT"];
     const rows = report.services.map((s) => [s.service, s.target, s.imagePlatform, s.computeArchitecture, s.runsOn, s.verdict]);

@@ -1,0 +1,59 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { APPRUNNER_INSTANCE_SIZES, FARGATE_TASK_SIZES } from "../../components/compute-sizes";
+import { EKS_LOG_TYPES } from "../../components/eks-cluster";
+import * as catalog from "../../components/platform";
+import { LOG_RETENTION_DAYS, NODE_CAPACITY_TYPES } from "../../infra/config-schema";
+import { APPRUNNER_PATTERNS, MODEL, fargatePairsFromModel, logRetentionDaysFromModel } from "../support/aws-models";
+import { PROJECT_ROOT } from "../support/run-infra";
+
+const sorted = (values: Iterable<string | number>) => [...values].map(String).sort();
+
+describe("the platform catalog and size tables agree with AWS's service models", () => {
+    it("knows exactly the EKS API's AMI types (all but CUSTOM), with the architecture each name says", () => {
+        assert.deepEqual(sorted([...Object.keys(catalog.EKS_AMI_TYPES), catalog.EKS_CUSTOM_AMI_TYPE]), sorted(MODEL.eks.AMITypes.values));
+        for (const [amiType, arch] of Object.entries(catalog.EKS_AMI_TYPES)) {
+            // The model's own naming: ARM_64 (upper-case) boots arm64, x86_64 (lower-case) boots x86_64.
+            const named = amiType.includes("_ARM_64") ? "arm64" : amiType.includes("_x86_64") ? "x86_64" : undefined;
+            assert.equal(arch, named, amiType);
+        }
+        for (const arch of catalog.ARCHITECTURES) {
+            for (const os of ["al2023", "bottlerocket"] as const) {
+                assert.ok(MODEL.eks.AMITypes.values.includes(catalog.nodeGroupAmiType(arch, os)), `${arch} ${os}`);
+            }
+        }
+    });
+
+    it("spells each architecture as Lambda's and ECS's enums do, one spelling per architecture", () => {
+        assert.deepEqual(sorted(catalog.ARCHITECTURES.map(catalog.lambdaArchitecture)), sorted(MODEL.lambda.Architecture.values));
+        assert.deepEqual(sorted(catalog.ARCHITECTURES.map(catalog.ecsCpuArchitecture)), sorted(MODEL.ecs.CPUArchitecture.values));
+    });
+
+    it("has the Fargate CPU/memory pairs the ECS model documents, no more and no fewer", () => {
+        const model = fargatePairsFromModel();
+        assert.deepEqual(Object.fromEntries(Object.entries(FARGATE_TASK_SIZES).map(([cpu, m]) => [cpu, [...m]])), model);
+    });
+
+    it("has App Runner sizes that each match the API's Cpu and Memory patterns", () => {
+        for (const [cpu, memories] of Object.entries(APPRUNNER_INSTANCE_SIZES)) {
+            assert.match(cpu, APPRUNNER_PATTERNS.Cpu);
+            memories.forEach((memory) => assert.match(String(memory), APPRUNNER_PATTERNS.Memory));
+        }
+    });
+
+    it("offers the log retentions, EKS log types and capacity types the models have", () => {
+        assert.deepEqual([...LOG_RETENTION_DAYS], logRetentionDaysFromModel());
+        assert.deepEqual(sorted(EKS_LOG_TYPES), sorted(MODEL.eks.LogType.values));
+        NODE_CAPACITY_TYPES.forEach((t) => assert.ok(MODEL.eks.CapacityTypes.values.includes(t), t));
+    });
+
+    it("names only real EKS AMI types in the README and the pack's README", () => {
+        for (const file of ["README.md", "policies/README.md"]) {
+            const text = fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8");
+            for (const token of text.match(/\b(AL2023|AL2|BOTTLEROCKET|WINDOWS)_[A-Za-z0-9_]+/g) ?? []) {
+                assert.ok(MODEL.eks.AMITypes.values.includes(token), `${file} names '${token}', which is not in eks.AMITypes`);
+            }
+        }
+    });
+});
