@@ -28,6 +28,12 @@ export interface LambdaServiceArgs {
     reservedConcurrency?: number;
     /** Tags for every resource. */
     tags?: Record<string, pulumi.Input<string>>;
+    /**
+     * What must exist before Lambda can pull the image (the repository policy granting it, e.g. the
+     * `ServiceRepository`): CreateFunction checks the permission at once and fails without it.
+     * Passed to the function itself, since a component's own `dependsOn` does not reach its children.
+     */
+    pullPermission?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -78,7 +84,7 @@ export class LambdaService extends pulumi.ComponentResource {
             tracingConfig: { mode: tracing ? "Active" : "PassThrough" },
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
             tags: args.tags,
-        }, { parent: this, dependsOn: [rolePolicy] });
+        }, { parent: this, dependsOn: [rolePolicy, ...(args.pullPermission ?? [])] });
 
         this.architecture = arch;
         this.functionArn = this.function.arn;

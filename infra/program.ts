@@ -125,7 +125,8 @@ export function buildStack(settings: StackSettings, secretEnvironment = false): 
                     logRetentionDays: settings.logRetentionDays,
                     tags,
                     // Lambda checks at create time that it may pull: wait for the repository policy.
-                }, { dependsOn: [repository] });
+                    pullPermission: [repository],
+                });
                 record(service, image, fn.functionArn);
                 break;
             }
