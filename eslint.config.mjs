@@ -3,7 +3,7 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "**/node_modules/", "**/*.js", "**/*.mjs", "examples/consumer/bin/"] },
+    { ignores: ["node_modules/", "**/node_modules/", "**/*.js", "**/*.mjs", "**/dist/", "examples/consumer/bin/"] },
     ...tseslint.configs.strict,
     {
         languageOptions: {

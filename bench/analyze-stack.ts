@@ -4,14 +4,14 @@
  * near 100. Targets: < 2 s at 2000, ratio <= 12.
  */
 import * as path from "path";
-import { PolicyPackProcess } from "../tools/policy-gate/analyzer-client";
+import { PACK_SOURCE_ENTRY, PolicyPackProcess } from "../tools/policy-gate/analyzer-client";
 import { defaultPackConfig } from "../tools/policy-gate/pack-config";
 import { syntheticStack } from "./synthetic-graph";
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export async function benchAnalyzeStack(): Promise<{ small: number; large: number; ratio: number }> {
-    const pack = await PolicyPackProcess.start(path.resolve(__dirname, "..", "policies"));
+    const pack = await PolicyPackProcess.start(path.resolve(__dirname, "..", "policies"), undefined, PACK_SOURCE_ENTRY);
     try {
         await pack.configure(defaultPackConfig(await pack.getAnalyzerInfo()));
         const time = async (size: number) => {

@@ -1,7 +1,7 @@
 import {
     ARCHITECTURES, Architecture, ECS_DEFAULT_ARCHITECTURE, EKS_CUSTOM_AMI_TYPE, KUBERNETES_ARCH_LABEL, LAMBDA_DEFAULT_ARCHITECTURE,
     TARGETS, amiTypeArchitecture, instanceTypeArchitecture, parseArchitecture,
-} from "@polyarch/components/platform";
+} from "./platform";
 import { GraphResource } from "./images";
 import { UNKNOWN, containsUnknown, rawProps, read } from "./props";
 

@@ -1,4 +1,4 @@
-import { Architecture, parseArchitecture } from "@polyarch/components/platform";
+import { Architecture, parseArchitecture } from "./platform";
 import { UNKNOWN, isUnknown, rawProps, read } from "./props";
 
 /** Resource types that build (or assemble) container images, and where each keeps its platform. */

@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { KUBERNETES_ARCH_LABEL } from "@polyarch/components/platform";
+import { KUBERNETES_ARCH_LABEL } from "../lib/platform";
 import { CONSUMERS, EKS_NODE_GROUP, consistentNodeGroupArchitecture, nodeGroupArchitecture } from "../lib/consumers";
 import { StackIndex, describeResource } from "../lib/images";
 import { ExclusionConfig, configSchema, isExcluded } from "../lib/policy";

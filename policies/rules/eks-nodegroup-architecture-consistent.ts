@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { DEFAULT_INSTANCE_TYPES, EKS_AMI_TYPES } from "@polyarch/components/platform";
+import { DEFAULT_INSTANCE_TYPES, EKS_AMI_TYPES } from "../lib/platform";
 import { EKS_NODE_GROUP, nodeGroupArchitecture } from "../lib/consumers";
 import { configSchema, unlessExcluded } from "../lib/policy";
 

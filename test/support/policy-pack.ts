@@ -1,5 +1,5 @@
 import * as path from "path";
-import { PolicyConfig, PolicyPackProcess } from "../../tools/policy-gate/analyzer-client";
+import { PACK_SOURCE_ENTRY, PolicyConfig, PolicyPackProcess } from "../../tools/policy-gate/analyzer-client";
 import { readJsonFile, resolvePackConfig } from "../../tools/policy-gate/pack-config";
 
 export const POLICIES_DIR = path.resolve(__dirname, "..", "..", "policies");
@@ -8,7 +8,7 @@ let shared: Promise<PolicyPackProcess> | undefined;
 
 /** The pack, started once per test run the way the CLI starts it; closed by the root hook. */
 export function policyPack(): Promise<PolicyPackProcess> {
-    shared ??= PolicyPackProcess.start(POLICIES_DIR);
+    shared ??= PolicyPackProcess.start(POLICIES_DIR, undefined, PACK_SOURCE_ENTRY);
     return shared;
 }
 

@@ -30,6 +30,8 @@ describe(".github/workflows", function () {
             [{ stack: "dev", command: "preview" }, { stack: "prod", command: "preview", runner: PROD_RUNNER }]);
         const pulumi = read("pulumi-stack.yml").jobs.pulumi.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions@"));
         assert.equal(pulumi.with.policyPacks, "policies");
+        const runs = read("pulumi-stack.yml").jobs.pulumi.steps.map((s: any) => s.run).filter(Boolean);
+        assert.ok(runs.indexOf("npm run build --workspace policies") > runs.indexOf("npm ci"), "the pack is built before the CLI loads its main");
         assert.equal(pulumi.with.policyPackConfigs, "policies/config/${{ inputs.stack }}.json");
     });
 

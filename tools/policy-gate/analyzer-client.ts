@@ -9,6 +9,9 @@ import * as path from "path";
 /** The CLI's own launcher for nodejs policy packs. */
 const RUN_POLICY_PACK = path.dirname(require.resolve("@pulumi/pulumi/cmd/run-policy-pack"));
 
+/** The workspace pack's source entry: the dev loop runs the pack's TypeScript, the CLI its build. */
+export const PACK_SOURCE_ENTRY = "index.ts";
+
 export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
 
 const LEVEL_TO_PROTO: Record<EnforcementLevel, analyzer.EnforcementLevel> = {
@@ -75,9 +78,14 @@ export class PackStartError extends Error {}
 export class PolicyPackProcess {
     private constructor(private readonly child: ChildProcess, private readonly client: analyzerRpc.AnalyzerClient) {}
 
-    static async start(packDir: string, timeoutMs = 120_000): Promise<PolicyPackProcess> {
+    /**
+     * @param program what run-policy-pack loads: `.` (the package's `main`, as the CLI does, for a
+     *   built or installed pack) or a source entry such as `index.ts` (the workspace dev loop).
+     * @param launcher the `run-policy-pack` directory to use; default this repository's @pulumi/pulumi.
+     */
+    static async start(packDir: string, timeoutMs = 120_000, program = ".", launcher = RUN_POLICY_PACK): Promise<PolicyPackProcess> {
         // The engine address is unused by nodejs packs (they log through stderr); the CLI passes its own.
-        const child = spawn(process.execPath, [RUN_POLICY_PACK, "127.0.0.1:0", "."], {
+        const child = spawn(process.execPath, [launcher, "127.0.0.1:0", program], {
             cwd: packDir,
             stdio: ["ignore", "pipe", "pipe"],
         });

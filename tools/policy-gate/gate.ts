@@ -4,7 +4,7 @@ import { parseStackConfig } from "../../infra/config";
 import { deploymentNotices } from "../../infra/deployment-notices";
 import { RecordedResource, SECRET_SIG, SIG_KEY } from "../recording-monitor";
 import { readProjectFile, readStackFile } from "../stack-file";
-import { AnalyzerResourceInput, Diagnostic, EnforcementLevel, PolicyPackProcess } from "./analyzer-client";
+import { AnalyzerResourceInput, Diagnostic, EnforcementLevel, PACK_SOURCE_ENTRY, PolicyPackProcess } from "./analyzer-client";
 import { defaultPackConfig, readJsonFile, resolvePackConfig } from "./pack-config";
 import { runProgramUnderMocks } from "./run-program";
 import { ServiceRow, serviceRows } from "./service-table";
@@ -80,7 +80,8 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
     const rawPackConfig = configFile === undefined ? undefined : readJsonFile(configFile);
 
     progress(`starting the policy pack and running ${path.relative(process.cwd(), project.entry) || project.entry} for stack '${options.stack}'…`);
-    const packStarting = PolicyPackProcess.start(packDir);
+    // This repository's pack runs from its sources; another pack as the CLI runs it (its `main`).
+    const packStarting = options.packDir === undefined ? PolicyPackProcess.start(packDir, undefined, PACK_SOURCE_ENTRY) : PolicyPackProcess.start(packDir);
     let pack: PolicyPackProcess | undefined;
     try {
         const [run, started] = await Promise.allSettled([
