@@ -23,6 +23,15 @@ export interface PlanArgs {
 
 export class UsageError extends Error {}
 
+/**
+ * Writes `text` and resolves once the stream has handed all of it to the OS. On a pipe Node's
+ * stdout is asynchronous, so exiting right after `write()` loses whatever is still queued (a report
+ * over 64 KiB was cut there); every output path waits for this before the process exits.
+ */
+export function writeAll(stream: NodeJS.WritableStream, text: string): Promise<void> {
+    return new Promise((resolve, reject) => stream.write(text, (error) => (error ? reject(error) : resolve())));
+}
+
 export function parseArgs(argv: string[]): PlanArgs | "help" {
     const args: PlanArgs = { stack: "dev", json: false };
     for (let i = 0; i < argv.length; i++) {
@@ -63,11 +72,11 @@ export async function main(argv: string[]): Promise<number> {
     try {
         args = parseArgs(argv);
     } catch (err) {
-        process.stderr.write(`error: ${(err as Error).message}\n`);
+        await writeAll(process.stderr, `error: ${(err as Error).message}\n`);
         return 2;
     }
     if (args === "help") {
-        process.stdout.write(`${USAGE}\n`);
+        await writeAll(process.stdout, `${USAGE}\n`);
         return 0;
     }
     const err = styleFor(process.stderr);
@@ -76,19 +85,19 @@ export async function main(argv: string[]): Promise<number> {
         const report = await runGate({ projectDir: args.project, stack: args.stack, policyPackConfig: args.policyPackConfig, onProgress: progress });
         if (args.json) {
             // The JSON document's shape is fixed; notices go to stderr beside it.
-            report.notices.forEach((notice) => process.stderr.write(`notice: ${notice}\n`));
+            await writeAll(process.stderr, report.notices.map((notice) => `notice: ${notice}\n`).join(""));
             const { stack, resources, diagnostics } = report;
-            process.stdout.write(`${JSON.stringify({ stack, resources, diagnostics }, null, 2)}\n`);
+            await writeAll(process.stdout, `${JSON.stringify({ stack, resources, diagnostics }, null, 2)}\n`);
         } else {
-            process.stdout.write(`${renderHuman(report, styleFor(process.stdout))}\n`);
+            await writeAll(process.stdout, `${renderHuman(report, styleFor(process.stdout))}\n`);
         }
         return report.diagnostics.some((d) => d.level === "mandatory") ? 1 : 0;
     } catch (error) {
         if (PolyarchInputError.isInstance(error)) {
-            process.stderr.write(`error: ${error.message}\n`);
+            await writeAll(process.stderr, `error: ${error.message}\n`);
             return 2;
         }
-        process.stderr.write(`error: the gate could not run: ${(error as Error).message ?? String(error)}\n`);
+        await writeAll(process.stderr, `error: the gate could not run: ${(error as Error).message ?? String(error)}\n`);
         return 3;
     }
 }
@@ -99,7 +108,6 @@ if (require.main === module) {
         process.once(signal, () => process.exit(130));
     }
     main(process.argv.slice(2)).then((code) => process.exit(code), (error) => {
-        process.stderr.write(`error: ${String(error)}\n`);
-        process.exit(3);
+        writeAll(process.stderr, `error: ${String(error)}\n`).finally(() => process.exit(3));
     });
 }

@@ -15,8 +15,17 @@ async function planInProcess(args: string[]): Promise<{ status: number; stdout: 
     let stderr = "";
     const out = process.stdout.write.bind(process.stdout);
     const err = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: string) => { stdout += chunk; return true; }) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string) => { stderr += chunk; return true; }) as typeof process.stderr.write;
+    // Like a real stream, call the write callback: the CLI waits for it before exiting.
+    const capture = (append: (chunk: string) => void) => ((chunk: string, encodingOrDone?: unknown, done?: unknown) => {
+        append(chunk);
+        const callback = typeof encodingOrDone === "function" ? encodingOrDone : done;
+        if (typeof callback === "function") {
+            callback();
+        }
+        return true;
+    }) as typeof process.stdout.write;
+    process.stdout.write = capture((chunk) => { stdout += chunk; });
+    process.stderr.write = capture((chunk) => { stderr += chunk; });
     try {
         const status = await main(args);
         return { status, stdout, stderr };
