@@ -29,6 +29,7 @@ describe(".github/workflows", function () {
         assert.deepEqual([pr.jobs["preview-dev"].with, pr.jobs["preview-prod"].with],
             [{ stack: "dev", command: "preview" }, { stack: "prod", command: "preview", runner: PROD_RUNNER }]);
         const pulumi = read("pulumi-stack.yml").jobs.pulumi.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions@"));
+        assert.equal(pulumi.with.command, "preview", "the first Pulumi step is always a preview");
         assert.equal(pulumi.with.policyPacks, "policies");
         const runs = read("pulumi-stack.yml").jobs.pulumi.steps.map((s: any) => s.run).filter(Boolean);
         assert.ok(runs.indexOf("npm run build --workspace policies") > runs.indexOf("npm ci"), "the pack is built before the CLI loads its main");
@@ -42,6 +43,20 @@ describe(".github/workflows", function () {
         assert.equal(deploy.jobs["up-prod"].with.runner, PROD_RUNNER);
         assert.equal(deploy.jobs["up-prod"].needs, "up-dev");
         assert.equal(deploy.jobs["up-prod"].with.environment, "production");
+    });
+
+    it("never reaches `pulumi up` without a passing preview with the pack (stack policies run after up's steps)", () => {
+        const steps = read("pulumi-stack.yml").jobs.pulumi.steps as any[];
+        const pulumiSteps = steps.filter((s) => String(s.uses).startsWith("pulumi/actions@"));
+        assert.deepEqual(pulumiSteps.map((s) => s.with.command), ["preview", "up"]);
+        const [preview, up] = pulumiSteps;
+        assert.equal(preview.if, undefined, "the preview runs for every command");
+        assert.notEqual(preview["continue-on-error"], true, "a failed preview stops the job");
+        assert.equal(up.if, "inputs.command == 'up'");
+        for (const step of pulumiSteps) {
+            assert.equal(step.with.policyPacks, "policies");
+            assert.equal(step.with.policyPackConfigs, "policies/config/${{ inputs.stack }}.json");
+        }
     });
 
     it("builds on a native arm64 runner with the builder prod names, using OIDC and never QEMU", () => {
