@@ -205,6 +205,11 @@ function parseKey<K extends PolyarchKey>(key: K, value: unknown): z.infer<(typeo
     const result = polyarchKeys[key].safeParse(value);
     if (!result.success) {
         const issue = result.error.issues[0];
+        const misspelled = misspelledRequiredKey(issue, value);
+        if (misspelled !== undefined) {
+            throw new ConfigError(keyPath(`polyarch:${key}`, issue.path.slice(0, -1)),
+                `unknown key '${misspelled}'; did you mean '${String(issue.path[issue.path.length - 1])}'?; remove it or fix its spelling`);
+        }
         throw new ConfigError(keyPath(`polyarch:${key}`, issue.path), describeIssue(issue, polyarchKeys[key], value));
     }
     return result.data as z.infer<(typeof polyarchKeys)[K]>;
@@ -291,6 +296,23 @@ function knownKeysAt(schema: z.ZodTypeAny, root: unknown, at: readonly (string |
         }
     }
     return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
+}
+
+/**
+ * When a required key is missing (`target`) because the entry spells it otherwise (`targt`), the
+ * misspelled key: the object's key within two edits of the missing one. Zod reports the missing
+ * key ("got undefined") before the strict object's unknown key, which would say less.
+ */
+function misspelledRequiredKey(issue: z.ZodIssue, root: unknown): string | undefined {
+    const missing = issue.path[issue.path.length - 1];
+    if (typeof missing !== "string" || valueAt(root, issue.path) !== undefined) {
+        return undefined;
+    }
+    const parent = valueAt(root, issue.path.slice(0, -1));
+    if (parent === null || typeof parent !== "object" || Array.isArray(parent)) {
+        return undefined;
+    }
+    return Object.keys(parent).find((key) => key !== missing && editDistance(key.toLowerCase(), missing.toLowerCase()) <= 2);
 }
 
 /** "; did you mean 'memory'?" when a known key is within two edits. */

@@ -81,6 +81,21 @@ describe("stack config (polyarch:*)", () => {
             "polyarch:servics: is not a polyarch setting; did you mean 'polyarch:services'?; known keys: polyarch:profile, polyarch:services, polyarch:network, polyarch:eks, polyarch:registry, polyarch:logRetentionDays, polyarch:builder, polyarch:tags");
     });
 
+    it("names a misspelled required key instead of reporting the required one as undefined", () => {
+        const renamed = (from: string, to: string) => devConfigWith({ "polyarch:services": devServices((e, i) => {
+            if (i !== 1) {
+                return e;
+            }
+            const { [from]: value, ...rest } = e;
+            return { ...rest, [to]: value };
+        }) });
+        refused(renamed("target", "targt"), "polyarch:services[1]: unknown key 'targt'; did you mean 'target'?; remove it or fix its spelling");
+        refused(renamed("name", "nmae"), "polyarch:services[1]: unknown key 'nmae'; did you mean 'name'?; remove it or fix its spelling");
+        // Truly missing (no look-alike key): still "is required".
+        refused(devConfigWith({ "polyarch:services": devServices((e, i) => (i === 1 ? { ...e, context: undefined } : e)) }),
+            "polyarch:services[1].context: is required (string)");
+    });
+
     it("refuses wrong types, naming the bad value", () => {
         refused(withService(0, { memory: "512" }), "polyarch:services[0].memory: expected number, got string '512'");
     });
