@@ -77,6 +77,30 @@ describe("npm run plan (the offline plan and policy gate)", function () {
         assert.match(stdout, /notice: no policies\/config\/mismatch\.json and no --policy-pack-config; using the pack's default levels/);
     });
 
+    it("files an analyze diagnostic under the analyzed resource, and a URN-less stack diagnostic under the root Stack, as the engine does", async () => {
+        try {
+            const report = await runGate({
+                projectDir: path.join(REPO, "test/fixtures/mismatch-project"),
+                stack: "mismatch",
+                packDir: path.join(REPO, "test/fixtures/misattributing-pack"),
+            });
+            const urns = new Set(report.resources.map((r) => r.urn));
+            const perResource = report.diagnostics.filter((d) => d.policy === "resource-names-another-urn");
+            assert.ok(perResource.length > 0);
+            for (const d of perResource) {
+                assert.ok(urns.has(d.urn), d.urn);
+                assert.match(d.urn, new RegExp(`::${d.message.replace("about ", "")}$`));
+            }
+            const stackLevel = report.diagnostics.filter((d) => d.policy === "stack-without-urn");
+            const root = report.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+            assert.deepEqual(stackLevel.map((d) => d.urn), [root?.urn]);
+            // Inputs that depend on nothing carry no property-dependency entry.
+            assert.ok(report.resources.every((r) => Object.values(r.propertyDependencies).every((urnList) => urnList.length > 0)));
+        } finally {
+            useStack("dev");
+        }
+    });
+
     it("leaves no process behind when the pack crashes mid-analysis", async () => {
         const spawned: PolicyPackProcess[] = [];
         const start = PolicyPackProcess.start.bind(PolicyPackProcess);

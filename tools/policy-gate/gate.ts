@@ -56,6 +56,9 @@ export interface GateReport {
     notices: string[];
 }
 
+/** The type of the root resource every program runs in. */
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
 /** Analyze calls in flight at once: enough to overlap gRPC latency, bounded for 10k-resource stacks. */
 const ANALYZE_CONCURRENCY = 32;
 
@@ -105,12 +108,17 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
         const diagnostics: Diagnostic[] = [];
         const custom = resources.filter((_, i) => run.value.resources[i].custom);
         for (let i = 0; i < custom.length; i += ANALYZE_CONCURRENCY) {
-            const batch = await Promise.all(custom.slice(i, i + ANALYZE_CONCURRENCY).map((r) => running.analyze(r)));
-            batch.forEach((d) => diagnostics.push(...d));
+            const slice = custom.slice(i, i + ANALYZE_CONCURRENCY);
+            const batch = await Promise.all(slice.map((r) => running.analyze(r)));
+            // As the engine does: a diagnostic from `analyze` belongs to the resource analyzed,
+            // whatever URN the pack put in it.
+            batch.forEach((found, j) => diagnostics.push(...found.map((d) => ({ ...d, urn: slice[j].urn }))));
         }
-        diagnostics.push(...await running.analyzeStack(resources));
-
         const known = new Set(run.value.resources.map((r) => r.urn));
+        const stackUrn = run.value.resources.find((r) => r.type === ROOT_STACK_TYPE)?.urn ?? "";
+        // A stack diagnostic with no URN, or one naming no resource of the stack, is the stack's own.
+        diagnostics.push(...(await running.analyzeStack(resources)).map((d) => (known.has(d.urn) ? d : { ...d, urn: stackUrn })));
+
         const reportDiagnostics = diagnostics.map((d) => ({ policy: d.policy, urn: d.urn, level: d.level, message: d.message }));
         return {
             stack: options.stack,
@@ -136,9 +144,14 @@ function toAnalyzerResource(r: RecordedResource): AnalyzerResourceInput {
         properties: r.wireInputs,
         parent: r.parent,
         dependencies: r.dependencies,
-        propertyDependencies: r.propertyDependencies,
+        propertyDependencies: withoutEmptyLists(r.propertyDependencies),
         protect: r.protect,
     };
+}
+
+/** Property dependencies as the engine sends them: an input that depends on nothing has no entry. */
+function withoutEmptyLists(dependencies: Record<string, string[]>): Record<string, string[]> {
+    return Object.fromEntries(Object.entries(dependencies).filter(([, urns]) => urns.length > 0));
 }
 
 function toReportResource(r: RecordedResource, known: Set<string>): ReportResource {
@@ -149,8 +162,8 @@ function toReportResource(r: RecordedResource, known: Set<string>): ReportResour
         parent: r.parent,
         inputs: redactSecrets(r.wireInputs) as Record<string, unknown>,
         dependencies: r.dependencies.filter((urn) => known.has(urn)),
-        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies)
-            .map(([key, urns]) => [key, urns.filter((urn) => known.has(urn))])),
+        propertyDependencies: withoutEmptyLists(Object.fromEntries(Object.entries(r.propertyDependencies)
+            .map(([key, urns]) => [key, urns.filter((urn) => known.has(urn))]))),
     };
 }
 
