@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Architecture } from "../../components/platform";
+import { forEachFile } from "./files";
 
 /**
  * ELF `e_machine` values (the System V gABI's registry) for the architectures polyarch builds.
@@ -32,26 +33,18 @@ export function machineName(machine: number): string {
 export function foreignElfFiles(base: string, roots: string[], arch: Architecture): { elfCount: number; foreign: string[] } {
     const foreign: string[] = [];
     let elfCount = 0;
-    const walk = (dir: string) => {
-        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-            const full = path.join(dir, entry.name);
-            if (entry.isDirectory()) {
-                walk(full);
-            } else if (entry.isFile()) {
-                const machine = elfMachine(full);
-                if (machine !== undefined) {
-                    elfCount++;
-                    if (machine !== ELF_MACHINE[arch]) {
-                        foreign.push(`${path.relative(base, full)} (${machineName(machine)})`);
-                    }
-                }
-            }
-        }
-    };
     for (const root of roots) {
         const dir = path.join(base, root);
         if (fs.existsSync(dir)) {
-            walk(dir);
+            forEachFile(dir, (file) => {
+                const machine = elfMachine(file);
+                if (machine !== undefined) {
+                    elfCount++;
+                    if (machine !== ELF_MACHINE[arch]) {
+                        foreign.push(`${path.relative(base, file)} (${machineName(machine)})`);
+                    }
+                }
+            });
         }
     }
     return { elfCount, foreign };

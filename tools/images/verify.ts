@@ -17,6 +17,7 @@ import * as path from "path";
 import { Architecture, parseArchitecture, targetArch } from "../../components/platform";
 import { Builder, storageDriver } from "./buildah";
 import { foreignElfFiles } from "./elf";
+import { forEachFile } from "./files";
 import {
     ImageConfig, ImageManifest, compressedBytes, healthcheckProblem, manifestProblem, platformProblem, sizeProblem, userProblem,
 } from "./image-checks";
@@ -143,17 +144,7 @@ async function buildAndCheck(spec: BuildSpec, ctx: Context): Promise<ImageResult
 
 function directoryBytes(dir: string): number {
     let total = 0;
-    const walk = (d: string) => {
-        for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-            const full = path.join(d, entry.name);
-            if (entry.isDirectory()) {
-                walk(full);
-            } else if (entry.isFile()) {
-                total += fs.lstatSync(full).size;
-            }
-        }
-    };
-    walk(dir);
+    forEachFile(dir, (file) => { total += fs.lstatSync(file).size; });
     return total;
 }
 
