@@ -229,9 +229,9 @@ function checkKubernetes(resource: CheckedResource, look: Look): void {
     for (const container of children(pod, "containers").flatMap((c) => children(c, "*"))) {
         const name = String((container.value as Record<string, unknown>).name);
         look(resource, { ...container, path: `${container.path}.securityContext` }, "kubelet runAsNonRoot verification", problems.get(name));
-        for (const quantity of ["requests", "limits"].flatMap((kind) => valuesAt(container.value, `resources.${kind}.*`.replace(".*", ""))
-            .flatMap((q) => Object.keys((q.value ?? {}) as object).flatMap((k) => children(q, k)))
-            .map((q) => ({ ...q, path: `${container.path}.${q.path}`, keys: [...container.keys, ...q.keys] })))) {
+        const quantities = children(container, "resources").flatMap((r) => [...children(r, "requests"), ...children(r, "limits")])
+            .flatMap((kind) => Object.keys((kind.value ?? {}) as object).flatMap((name) => children(kind, name)));
+        for (const quantity of quantities) {
             look(resource, quantity, "kubernetes resource.Quantity",
                 typeof quantity.value === "string" && QUANTITY.test(quantity.value) ? undefined : `'${String(quantity.value)}' is not a Kubernetes quantity`);
         }
