@@ -13,7 +13,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 export async function benchAnalyzeStack(): Promise<{ small: number; large: number; ratio: number }> {
     const pack = await PolicyPackProcess.start(path.resolve(__dirname, "..", "policies"), undefined, PACK_SOURCE_ENTRY);
     try {
-        await pack.configure(defaultPackConfig(await pack.getAnalyzerInfo()));
+        await pack.configure(defaultPackConfig(await pack.getAnalyzerInfo()).config);
         const time = async (size: number) => {
             const stack = syntheticStack(size);
             await pack.analyzeStack(stack); // warm-up: JIT and first-call costs

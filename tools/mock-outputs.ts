@@ -1,4 +1,5 @@
 import * as crypto from "crypto";
+import { LAMBDA_DEFAULT_ARCHITECTURE, lambdaArchitecture } from "../components/platform";
 
 /**
  * Realistic provider outputs for Pulumi's runtime mocks: what AWS, docker-build and Kubernetes
@@ -59,7 +60,11 @@ export function mockResourceOutputs(type: string, name: string, inputs: Record<s
             return {
                 id: physical,
                 state: {
+                    // Optional and computed in the AWS provider: AWS fills them in when unset (a
+                    // preview shows them unknown). packageType defaults to Zip, architectures to x86_64.
                     ...inputs,
+                    packageType: inputs.packageType ?? "Zip",
+                    architectures: inputs.architectures ?? [lambdaArchitecture(LAMBDA_DEFAULT_ARCHITECTURE)],
                     name: physical,
                     arn: arn("lambda", `function:${physical}`),
                     invokeArn: `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${arn("lambda", `function:${physical}`)}/invocations`,

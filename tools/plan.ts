@@ -1,21 +1,26 @@
 /**
- * `npm run plan -- [--stack <name>] [--json] [--policy-pack-config FILE] [--project DIR]`
+ * `npm run plan -- [--stack <name>] [--json] [--update] [--policy-pack-config FILE] [--project DIR]`
  *
  * The offline plan and policy gate: runs the real infra/ program for a stack under Pulumi's mocks,
- * starts the policy pack with the CLI's own launcher and asks it over the analyzer protocol, then
- * prints each workload's image platform and compute architecture and the verdict.
- * Exit: 0 no mandatory diagnostic, 1 at least one, 2 bad usage or config, 3 the gate could not run.
+ * as a preview (or, with --update, as `pulumi up` would once outputs are known), starts the policy
+ * pack with the CLI's own launcher and speaks to it as the engine does, then prints each
+ * workload's image platform and compute architecture and the verdict.
+ * Exit: 0 no mandatory diagnostic, 1 at least one, 2 bad usage or config, 3 the preview itself
+ * fails (as the engine would refuse it) or the gate could not run.
  */
 import * as path from "path";
 import { PolyarchInputError } from "../components/errors";
+import { EngineError } from "./engine/urn";
 import { runGate } from "./policy-gate/gate";
 import { renderHuman, styleFor } from "./policy-gate/render";
 
-const USAGE = "usage: npm run plan -- [--stack <name>] [--json] [--policy-pack-config FILE] [--project DIR]";
+const USAGE = "usage: npm run plan -- [--stack <name>] [--json] [--update] [--policy-pack-config FILE] [--project DIR]";
 
 export interface PlanArgs {
     stack: string;
     json: boolean;
+    /** Analyze as `pulumi up` sends it (known outputs) instead of as a preview. */
+    update: boolean;
     policyPackConfig?: string;
     /** Another Pulumi project to gate with the pack (default: this one). */
     project?: string;
@@ -33,7 +38,7 @@ export function writeAll(stream: NodeJS.WritableStream, text: string): Promise<v
 }
 
 export function parseArgs(argv: string[]): PlanArgs | "help" {
-    const args: PlanArgs = { stack: "dev", json: false };
+    const args: PlanArgs = { stack: "dev", json: false, update: false };
     for (let i = 0; i < argv.length; i++) {
         const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
         const value = () => {
@@ -50,6 +55,9 @@ export function parseArgs(argv: string[]): PlanArgs | "help" {
                 break;
             case "--json":
                 args.json = true;
+                break;
+            case "--update":
+                args.update = true;
                 break;
             case "--policy-pack-config":
                 args.policyPackConfig = path.resolve(value());
@@ -82,12 +90,16 @@ export async function main(argv: string[]): Promise<number> {
     const err = styleFor(process.stderr);
     const progress = (message: string) => process.stderr.write(`${err.dim(message)}\n`);
     try {
-        const report = await runGate({ projectDir: args.project, stack: args.stack, policyPackConfig: args.policyPackConfig, onProgress: progress });
+        const report = await runGate({
+            projectDir: args.project, stack: args.stack, policyPackConfig: args.policyPackConfig, onProgress: progress,
+            view: args.update ? "update" : "preview",
+        });
+        await writeAll(process.stderr, report.warnings.map((warning) => `${err.yellow(`warning: ${warning}`)}\n`).join(""));
         if (args.json) {
             // The JSON document's shape is fixed; notices go to stderr beside it.
             await writeAll(process.stderr, report.notices.map((notice) => `notice: ${notice}\n`).join(""));
-            const { stack, resources, diagnostics } = report;
-            await writeAll(process.stdout, `${JSON.stringify({ stack, resources, diagnostics }, null, 2)}\n`);
+            const { stack, view, resources, diagnostics, remediations } = report;
+            await writeAll(process.stdout, `${JSON.stringify({ stack, view, resources, diagnostics, remediations }, null, 2)}\n`);
         } else {
             await writeAll(process.stdout, `${renderHuman(report, styleFor(process.stdout))}\n`);
         }
@@ -96,6 +108,10 @@ export async function main(argv: string[]): Promise<number> {
         if (PolyarchInputError.isInstance(error)) {
             await writeAll(process.stderr, `error: ${error.message}\n`);
             return 2;
+        }
+        if (error instanceof EngineError) {
+            await writeAll(process.stderr, `error: preview failed: ${error.message}\n`);
+            return 3;
         }
         await writeAll(process.stderr, `error: the gate could not run: ${(error as Error).message ?? String(error)}\n`);
         return 3;

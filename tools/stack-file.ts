@@ -21,6 +21,11 @@ export interface ProjectFile {
     name: string;
     /** The program's entry module (Pulumi.yaml `main`, or the directory's index.ts). */
     entry: string;
+    /** `runtime` (or `runtime.name`): the `pulumi:runtime` stack tag. */
+    runtime: string;
+    description?: string;
+    /** Project-level `pulumi:tags` config (its `value`): more stack tags. */
+    configTags: Record<string, string>;
 }
 
 /** Reads Pulumi.yaml: the project name and where its program starts. */
@@ -33,13 +38,25 @@ export function readProjectFile(projectRoot: string): ProjectFile {
     if (document.errors.length > 0) {
         throw yamlError(document.errors[0], file);
     }
-    const project = document.toJS() as { name?: unknown; main?: unknown } | null;
+    const project = document.toJS() as { name?: unknown; main?: unknown; runtime?: unknown; description?: unknown; config?: unknown } | null;
     if (typeof project?.name !== "string") {
         throw new ConfigError("Pulumi.yaml: name", "is required");
     }
     const main = path.resolve(projectRoot, typeof project.main === "string" ? project.main : ".");
     const entry = fs.existsSync(main) && fs.statSync(main).isDirectory() ? path.join(main, "index.ts") : main;
-    return { name: project.name, entry };
+    const runtime = typeof project.runtime === "string" ? project.runtime : String((project.runtime as { name?: unknown } | undefined)?.name ?? "");
+    const tagsEntry = (project.config as Record<string, unknown> | undefined)?.["pulumi:tags"];
+    const tagsValue = tagsEntry !== null && typeof tagsEntry === "object" && "value" in tagsEntry ? (tagsEntry as { value: unknown }).value : tagsEntry;
+    const configTags = tagsValue !== null && typeof tagsValue === "object"
+        ? Object.fromEntries(Object.entries(tagsValue as Record<string, unknown>).map(([k, v]) => [k, String(v)]))
+        : {};
+    return {
+        name: project.name,
+        entry,
+        runtime,
+        description: typeof project.description === "string" ? project.description : undefined,
+        configTags,
+    };
 }
 
 /** The stacks that have a `Pulumi.<name>.yaml` in the project. */

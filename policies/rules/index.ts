@@ -14,11 +14,13 @@ import { imageReferenceByDigest } from "./image-reference-by-digest";
 import { kubernetesRunAsNumericUser } from "./kubernetes-run-as-numeric-user";
 import { kubernetesWorkloadArchitectureMatchesImage } from "./kubernetes-workload-architecture-matches-image";
 import { lambdaArchitectureMatchesImage } from "./lambda-architecture-matches-image";
+import { lambdaImageStatesArchitectures } from "./lambda-image-states-architectures";
 import { lambdaTracingActive } from "./lambda-tracing-active";
 
 /** Every rule of the pack: architecture first, then hygiene. */
 export const POLICIES: Policies = [
     lambdaArchitectureMatchesImage,
+    lambdaImageStatesArchitectures,
     appRunnerImageIsAmd64,
     ecsTaskArchitectureMatchesImage,
     kubernetesWorkloadArchitectureMatchesImage,

@@ -7,7 +7,9 @@ import { UNKNOWN, rawProps, read } from "../lib/props";
 export const lambdaTracingActive: ResourceValidationPolicy = {
     name: "lambda-tracing-active",
     description: "Lambda functions must have active X-Ray tracing.",
-    enforcementLevel: "advisory",
+    // Mandatory unless a stack's config says otherwise (dev does): with no config file every rule
+    // of this pack is mandatory, as the README promises.
+    enforcementLevel: "mandatory",
     severity: "low",
     remediationSteps: "Set tracingConfig: { mode: \"Active\" } and allow xray:PutTraceSegments/PutTelemetryRecords in the role.",
     configSchema: configSchema(),

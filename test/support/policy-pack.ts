@@ -25,7 +25,7 @@ export async function configureFor(stackOrConfig: "dev" | "prod" | Record<string
     const pack = await policyPack();
     const info = await pack.getAnalyzerInfo();
     const raw = typeof stackOrConfig === "string" ? readJsonFile(path.join(POLICIES_DIR, "config", `${stackOrConfig}.json`)) : stackOrConfig;
-    const config = resolvePackConfig(raw, info, typeof stackOrConfig === "string" ? `${stackOrConfig}.json` : "inline.json");
+    const { config } = resolvePackConfig(raw, info, typeof stackOrConfig === "string" ? `${stackOrConfig}.json` : "inline.json");
     await pack.configure(config);
     return config;
 }

@@ -5,6 +5,7 @@ import { ChildProcess, spawn } from "child_process";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as path from "path";
+import { RecordedOptions } from "../recording-monitor";
 
 /** The CLI's own launcher for nodejs policy packs. */
 const RUN_POLICY_PACK = path.dirname(require.resolve("@pulumi/pulumi/cmd/run-policy-pack"));
@@ -38,6 +39,10 @@ export interface PackInfo {
     name: string;
     version: string;
     policies: PolicyInfo[];
+    /** Whether the pack accepts `configure` (the CLI refuses a config file otherwise). */
+    supportsConfig: boolean;
+    /** The pack's own `initialConfig`, which the engine applies before the config file. */
+    initialConfig: Record<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }>;
 }
 
 /** One policy's config as the CLI sends it in `configure`. */
@@ -46,18 +51,50 @@ export interface PolicyConfig {
     properties: Record<string, unknown>;
 }
 
-/** A resource for `analyze`/`analyzeStack`, in the engine's terms. */
+/** The provider resource of an analyzed resource (AnalyzerProviderResource). */
+export interface AnalyzerProvider {
+    urn: string;
+    type: string;
+    name: string;
+    properties: Record<string, unknown>;
+}
+
+/** A resource for `remediate`/`analyze`/`analyzeStack`, in the engine's terms. */
 export interface AnalyzerResourceInput {
     urn: string;
     type: string;
     name: string;
-    /** Wire-form inputs: secrets wrapped, unknowns as the engine's sentinel. */
+    /** Wire-form inputs (outputs for analyzeStack): secrets wrapped, unknowns as the engine's sentinel. */
     properties: Record<string, unknown>;
     parent: string;
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
     protect: boolean;
+    options?: RecordedOptions;
+    provider?: AnalyzerProvider;
 }
+
+/** One result of `remediate`: new properties, or a diagnostic saying why it could not. */
+export interface Remediation {
+    policy: string;
+    description: string;
+    properties?: Record<string, unknown>;
+    diagnostic: string;
+}
+
+/** The stack facts the engine sends in `configureStack` (AnalyzerStackConfigureRequest). */
+export interface StackConfiguration {
+    stack: string;
+    project: string;
+    organization: string;
+    dryRun: boolean;
+    tags: Record<string, string>;
+    config: Record<string, string>;
+    configSecretKeys: string[];
+}
+
+/** Every request the gate sends the pack, in order, as plain objects: what the conformance suite reads. */
+export type TrafficRecorder = (method: string, request: Record<string, unknown>) => void;
 
 export interface Diagnostic {
     policy: string;
@@ -76,7 +113,14 @@ export class PackStartError extends Error {}
  * to over the analyzer gRPC protocol. Always `close()` it; it is also killed if this process exits.
  */
 export class PolicyPackProcess {
+    private recorder: TrafficRecorder | undefined;
+
     private constructor(private readonly child: ChildProcess, private readonly client: analyzerRpc.AnalyzerClient) {}
+
+    /** Reports every request sent from now on to `recorder` (method name and the message as an object). */
+    recordTraffic(recorder: TrafficRecorder | undefined): void {
+        this.recorder = recorder;
+    }
 
     /**
      * @param program what run-policy-pack loads: `.` (the package's `main`, as the CLI does, for a
@@ -132,10 +176,23 @@ export class PolicyPackProcess {
     }
 
     async getAnalyzerInfo(): Promise<PackInfo> {
-        const info = await this.call<analyzer.AnalyzerInfo>((cb) => this.client.getAnalyzerInfo(new Empty(), cb));
+        const empty = new Empty();
+        this.recorder?.("GetAnalyzerInfo", {});
+        const info = await this.call<analyzer.AnalyzerInfo>((cb) => this.client.getAnalyzerInfo(empty, cb));
+        const initialConfig: PackInfo["initialConfig"] = {};
+        info.getInitialconfigMap().forEach((config, name) => {
+            initialConfig[name] = {
+                // As the engine reads it (analyzer_plugin.go convertEnforcementLevel): an entry with
+                // properties only carries level 0, which is advisory.
+                enforcementLevel: levelFromProto(config.getEnforcementlevel()),
+                properties: (config.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            };
+        });
         return {
             name: info.getName(),
             version: info.getVersion(),
+            supportsConfig: info.getSupportsconfig(),
+            initialConfig,
             policies: info.getPoliciesList().map((p) => {
                 const schema = p.getConfigschema();
                 return {
@@ -160,11 +217,53 @@ export class PolicyPackProcess {
             entry.setProperties(Struct.fromJavaScript(policy.properties as Record<string, never>));
             map.set(name, entry);
         }
+        this.recorder?.("Configure", request.toObject() as unknown as Record<string, unknown>);
         await this.call((cb) => this.client.configure(request, cb));
+    }
+
+    /** `configureStack`; a pack without it (Unimplemented) is fine, as for the engine. */
+    async configureStack(stack: StackConfiguration): Promise<void> {
+        const request = new analyzer.AnalyzerStackConfigureRequest();
+        request.setStack(stack.stack);
+        request.setProject(stack.project);
+        request.setOrganization(stack.organization);
+        request.setDryRun(stack.dryRun);
+        Object.entries(stack.tags).forEach(([k, v]) => request.getTagsMap().set(k, v));
+        Object.entries(stack.config).forEach(([k, v]) => request.getConfigMap().set(k, v));
+        request.setConfigSecretKeysList(stack.configSecretKeys);
+        this.recorder?.("ConfigureStack", request.toObject() as unknown as Record<string, unknown>);
+        try {
+            await this.call((cb) => this.client.configureStack(request, cb));
+        } catch (err) {
+            if ((err as grpc.ServiceError).code !== grpc.status.UNIMPLEMENTED) {
+                throw err;
+            }
+        }
+    }
+
+    async remediate(resource: AnalyzerResourceInput): Promise<Remediation[]> {
+        const request = describeResource(new analyzer.AnalyzeRequest(), resource);
+        this.recorder?.("Remediate", request.toObject() as unknown as Record<string, unknown>);
+        let response: analyzer.RemediateResponse;
+        try {
+            response = await this.call<analyzer.RemediateResponse>((cb) => this.client.remediate(request, cb));
+        } catch (err) {
+            if ((err as grpc.ServiceError).code === grpc.status.UNIMPLEMENTED) {
+                return [];
+            }
+            throw err;
+        }
+        return response.getRemediationsList().map((r) => ({
+            policy: r.getPolicyname(),
+            description: r.getDescription(),
+            properties: r.getProperties()?.toJavaScript() as Record<string, unknown> | undefined,
+            diagnostic: r.getDiagnostic(),
+        }));
     }
 
     async analyze(resource: AnalyzerResourceInput): Promise<Diagnostic[]> {
         const request = describeResource(new analyzer.AnalyzeRequest(), resource);
+        this.recorder?.("Analyze", request.toObject() as unknown as Record<string, unknown>);
         const response = await this.call<analyzer.AnalyzeResponse>((cb) => this.client.analyze(request, cb));
         // Resource policies report without a URN; the engine attributes them to the analyzed resource.
         return diagnostics(response).map((d) => (d.urn ? d : { ...d, urn: resource.urn }));
@@ -184,6 +283,7 @@ export class PolicyPackProcess {
             }
             return entry;
         }));
+        this.recorder?.("AnalyzeStack", request.toObject() as unknown as Record<string, unknown>);
         const response = await this.call<analyzer.AnalyzeResponse>((cb) => this.client.analyzeStack(request, cb));
         return diagnostics(response);
     }
@@ -208,11 +308,34 @@ export class PolicyPackProcess {
     }
 }
 
-/** The fields AnalyzeRequest and AnalyzerResource share: type, URN, name, properties, options. */
+/**
+ * The fields AnalyzeRequest and AnalyzerResource share: type, URN, name, properties, options and
+ * provider, as pulumi/pulumi pkg/resource/plugin/analyzer_plugin.go `marshalResourceOptions` and
+ * `marshalProvider` fill them.
+ */
 function describeResource<T extends analyzer.AnalyzeRequest | analyzer.AnalyzerResource>(message: T, resource: AnalyzerResourceInput): T {
     const options = new analyzer.AnalyzerResourceOptions();
     options.setProtect(resource.protect);
     options.setParent(resource.parent);
+    if (resource.options) {
+        options.setIgnorechangesList(resource.options.ignoreChanges);
+        options.setDeletebeforereplace(resource.options.deleteBeforeReplace ?? false);
+        options.setDeletebeforereplacedefined(resource.options.deleteBeforeReplace !== undefined);
+        options.setAdditionalsecretoutputsList(resource.options.additionalSecretOutputs);
+        const timeouts = new analyzer.AnalyzerResourceOptions.CustomTimeouts();
+        timeouts.setCreate(resource.options.customTimeouts.create);
+        timeouts.setUpdate(resource.options.customTimeouts.update);
+        timeouts.setDelete(resource.options.customTimeouts.delete);
+        options.setCustomtimeouts(timeouts);
+    }
+    if (resource.provider) {
+        const provider = new analyzer.AnalyzerProviderResource();
+        provider.setUrn(resource.provider.urn);
+        provider.setType(resource.provider.type);
+        provider.setName(resource.provider.name);
+        provider.setProperties(Struct.fromJavaScript(resource.provider.properties as Record<string, never>));
+        message.setProvider(provider);
+    }
     message.setType(resource.type);
     message.setUrn(resource.urn);
     message.setName(resource.name);

@@ -2,9 +2,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseStackConfig } from "../../infra/config";
 import { deploymentNotices } from "../../infra/deployment-notices";
+import { ROOT_STACK_TYPE, generateUrn } from "../engine/urn";
 import { RecordedResource, SECRET_SIG, SIG_KEY } from "../recording-monitor";
-import { readProjectFile, readStackFile } from "../stack-file";
-import { AnalyzerResourceInput, Diagnostic, EnforcementLevel, PACK_SOURCE_ENTRY, PolicyPackProcess } from "./analyzer-client";
+import { ProjectFile, readProjectFile, readStackFile } from "../stack-file";
+import {
+    AnalyzerProvider, AnalyzerResourceInput, Diagnostic, EnforcementLevel, PACK_SOURCE_ENTRY, PolicyPackProcess, TrafficRecorder,
+} from "./analyzer-client";
+import { propertiesForAnalyzer } from "./engine-view";
 import { defaultPackConfig, readJsonFile, resolvePackConfig } from "./pack-config";
 import { runProgramUnderMocks } from "./run-program";
 import { ServiceRow, serviceRows } from "./service-table";
@@ -15,6 +19,9 @@ export const REDACTED = "[secret]";
 /** This repository: where the pack lives, and the polyarch project itself. */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
+/** `preview` (default): what `pulumi preview --policy-pack` sends. `update`: what `pulumi up` sends once outputs are known. */
+export type GateView = "preview" | "update";
+
 export interface GateOptions {
     /** Directory of the Pulumi project to plan (its Pulumi.yaml names the program). Default: polyarch. */
     projectDir?: string;
@@ -23,7 +30,10 @@ export interface GateOptions {
     policyPackConfig?: string;
     /** The policy pack directory; default this repository's `policies/`. */
     packDir?: string;
+    view?: GateView;
     onProgress?: (message: string) => void;
+    /** Sees every request sent to the pack (the conformance suite records them). */
+    onTraffic?: TrafficRecorder;
 }
 
 export interface ReportResource {
@@ -43,10 +53,18 @@ export interface ReportDiagnostic {
     message: string;
 }
 
+/** A policy's remediation that replaced a resource's inputs before analysis. */
+export interface ReportRemediation {
+    policy: string;
+    urn: string;
+}
+
 export interface GateReport {
     stack: string;
+    view: GateView;
     resources: ReportResource[];
     diagnostics: ReportDiagnostic[];
+    remediations: ReportRemediation[];
     /** Not in --json output: the human table. */
     services: ServiceRow[];
     /** Which policy config was used, or the notice that pack defaults were. */
@@ -54,21 +72,23 @@ export interface GateReport {
     usedPackDefaults: boolean;
     /** Not in --json output (printed to stderr there): what deploying this stack needs that no policy enforces. */
     notices: string[];
+    /** Policy config the engine accepts but that is probably a mistake (printed to stderr). */
+    warnings: string[];
 }
 
-/** The type of the root resource every program runs in. */
-const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
-
-/** Analyze calls in flight at once: enough to overlap gRPC latency, bounded for 10k-resource stacks. */
+/** Remediate and analyze calls in flight at once: enough to overlap gRPC latency, bounded for 10k-resource stacks. */
 const ANALYZE_CONCURRENCY = 32;
 
 /**
  * The offline gate: validate the stack's config, run the real program under mocks while the
- * policy pack starts, then configure the pack and run `analyze` per resource and `analyzeStack`
- * over the recorded graph, exactly as `pulumi preview --policy-pack` does.
+ * policy pack starts, then speak to the pack as the engine does during `pulumi preview
+ * --policy-pack` (or `pulumi up` with view "update"): ConfigureStack, GetAnalyzerInfo, Configure
+ * with the reconciled config, Remediate then Analyze for every registered resource (components,
+ * the Stack and providers included), and AnalyzeStack over every resource's outputs.
  */
 export async function runGate(options: GateOptions): Promise<GateReport> {
     const progress = options.onProgress ?? (() => undefined);
+    const view = options.view ?? "preview";
     const projectRoot = path.resolve(options.projectDir ?? REPO_ROOT);
     const project = readProjectFile(projectRoot);
     const stackFile = readStackFile(projectRoot, options.stack);
@@ -82,13 +102,13 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
     const configFile = options.policyPackConfig ?? (fs.existsSync(defaultConfigFile) ? defaultConfigFile : undefined);
     const rawPackConfig = configFile === undefined ? undefined : readJsonFile(configFile);
 
-    progress(`starting the policy pack and running ${path.relative(process.cwd(), project.entry) || project.entry} for stack '${options.stack}'…`);
+    progress(`starting the policy pack and running ${path.relative(process.cwd(), project.entry) || project.entry} for stack '${options.stack}' (${view})…`);
     // This repository's pack runs from its sources; another pack as the CLI runs it (its `main`).
     const packStarting = options.packDir === undefined ? PolicyPackProcess.start(packDir, undefined, PACK_SOURCE_ENTRY) : PolicyPackProcess.start(packDir);
     let pack: PolicyPackProcess | undefined;
     try {
         const [run, started] = await Promise.allSettled([
-            runProgramUnderMocks(project.entry, project.name, stackFile),
+            runProgramUnderMocks(project.entry, project.name, stackFile, view === "preview"),
             packStarting,
         ]);
         pack = started.status === "fulfilled" ? started.value : undefined;
@@ -99,35 +119,79 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
             throw (started as PromiseRejectedResult).reason;
         }
         const running = pack;
-        progress(`analyzing ${run.value.resources.length} resources…`);
+        running.recordTraffic(options.onTraffic);
+        const recorded = run.value.resources;
+        progress(`analyzing ${recorded.length} resources…`);
+
+        // plugin/analyzer_plugin.go NewPolicyAnalyzer calls ConfigureStack when the plugin loads;
+        // engine/update.go then reads the pack's info and configures it with the reconciled config.
+        await running.configureStack({
+            stack: options.stack,
+            project: project.name,
+            organization: process.env.PULUMI_ORGANIZATION ?? "",
+            dryRun: view === "preview",
+            tags: stackTags(project),
+            config: stackFile.config,
+            configSecretKeys: stackFile.secretKeys,
+        });
         const info = await running.getAnalyzerInfo();
-        const config = rawPackConfig === undefined ? defaultPackConfig(info) : resolvePackConfig(rawPackConfig, info, configFile ?? "");
-        await running.configure(config);
-
-        const resources = run.value.resources.map(toAnalyzerResource);
-        const diagnostics: Diagnostic[] = [];
-        const custom = resources.filter((_, i) => run.value.resources[i].custom);
-        for (let i = 0; i < custom.length; i += ANALYZE_CONCURRENCY) {
-            const slice = custom.slice(i, i + ANALYZE_CONCURRENCY);
-            const batch = await Promise.all(slice.map((r) => running.analyze(r)));
-            // As the engine does: a diagnostic from `analyze` belongs to the resource analyzed,
-            // whatever URN the pack put in it.
-            batch.forEach((found, j) => diagnostics.push(...found.map((d) => ({ ...d, urn: slice[j].urn }))));
+        const { config, warnings } = rawPackConfig === undefined
+            ? defaultPackConfig(info)
+            : resolvePackConfig(rawPackConfig, info, configFile ?? "");
+        if (info.supportsConfig) {
+            await running.configure(config);
         }
-        const known = new Set(run.value.resources.map((r) => r.urn));
-        const stackUrn = run.value.resources.find((r) => r.type === ROOT_STACK_TYPE)?.urn ?? "";
-        // A stack diagnostic with no URN, or one naming no resource of the stack, is the stack's own.
-        diagnostics.push(...(await running.analyzeStack(resources)).map((d) => (known.has(d.urn) ? d : { ...d, urn: stackUrn })));
 
+        const byUrn = new Map(recorded.map((r) => [r.urn, r]));
+        const diagnostics: Diagnostic[] = [];
+        const remediations: ReportRemediation[] = [];
+        const analyzedInputs = new Map<string, Record<string, unknown>>();
+        // step_generator.go continueStepsFromImport: for every registered resource, remediations
+        // run first (each replacing the inputs), then analyze on the final inputs.
+        const analyzeOne = async (r: RecordedResource): Promise<void> => {
+            const provider = providerOf(r, byUrn);
+            let inputs = r.wireInputs;
+            for (const remediation of await running.remediate(toAnalyzerResource(r, propertiesForAnalyzer(inputs, false), provider))) {
+                if (remediation.diagnostic !== "") {
+                    diagnostics.push({ policy: remediation.policy, urn: r.urn, level: "advisory", message: remediation.diagnostic,
+                        description: remediation.description, severity: "unspecified" });
+                } else if (remediation.properties !== undefined) {
+                    inputs = remediation.properties;
+                    remediations.push({ policy: remediation.policy, urn: r.urn });
+                }
+            }
+            analyzedInputs.set(r.urn, inputs);
+            const found = await running.analyze(toAnalyzerResource(r, propertiesForAnalyzer(inputs), provider));
+            // analyze_snapshot.go analyzeResource: a diagnostic belongs to the analyzed resource, and a
+            // remediate-level violation that remains is mandatory.
+            diagnostics.push(...found.map((d) => ({ ...d, urn: r.urn, level: d.level === "remediate" ? "mandatory" as const : d.level })));
+        };
+        for (let i = 0; i < recorded.length; i += ANALYZE_CONCURRENCY) {
+            await Promise.all(recorded.slice(i, i + ANALYZE_CONCURRENCY).map(analyzeOne));
+        }
+
+        // step_generator.go AnalyzeResources: the stack policies see every resource's outputs, and a
+        // diagnostic naming no resource of the stack belongs to the default root Stack URN.
+        const rootStackUrn = generateUrn(options.stack, project.name, "", ROOT_STACK_TYPE, `${project.name}-${options.stack}`);
+        const stackResources = recorded.map((r) => toAnalyzerResource(r,
+            propertiesForAnalyzer(outputsAfterRemediation(r, analyzedInputs.get(r.urn))), providerOf(r, byUrn)));
+        for (const d of await running.analyzeStack(stackResources)) {
+            diagnostics.push({ ...d, urn: byUrn.has(d.urn) ? d.urn : rootStackUrn, level: d.level === "remediate" ? "mandatory" : d.level });
+        }
+
+        const known = new Set(byUrn.keys());
         const reportDiagnostics = diagnostics.map((d) => ({ policy: d.policy, urn: d.urn, level: d.level, message: d.message }));
         return {
             stack: options.stack,
-            resources: run.value.resources.map((r) => toReportResource(r, known)),
+            view,
+            resources: recorded.map((r) => toReportResource(r, known)),
             diagnostics: reportDiagnostics,
-            services: serviceRows(run.value.resources, reportDiagnostics),
+            remediations,
+            services: serviceRows(recorded, reportDiagnostics),
             configSource: configFile === undefined ? "pack defaults" : path.relative(process.cwd(), configFile) || configFile,
             usedPackDefaults: configFile === undefined,
             notices,
+            warnings,
         };
     } finally {
         // Never leave the pack running: not on success, not on a failed program or a crashed pack.
@@ -136,16 +200,45 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
     }
 }
 
-function toAnalyzerResource(r: RecordedResource): AnalyzerResourceInput {
+/** backend/stack.go GetEnvironmentTagsForCurrentStack: the tags Pulumi.yaml gives (no VCS tags offline). */
+function stackTags(project: ProjectFile): Record<string, string> {
+    const tags: Record<string, string> = { "pulumi:project": project.name, "pulumi:runtime": project.runtime };
+    if (project.description !== undefined) {
+        tags["pulumi:description"] = project.description;
+    }
+    return { ...tags, ...project.configTags };
+}
+
+/** The resource's provider, as step_generator.go getProviderResource gives it to analyzers. */
+function providerOf(r: RecordedResource, byUrn: Map<string, RecordedResource>): AnalyzerProvider | undefined {
+    if (r.provider === "") {
+        return undefined;
+    }
+    const provider = byUrn.get(r.provider.slice(0, r.provider.lastIndexOf("::")));
+    return provider && { urn: provider.urn, type: provider.type, name: provider.name, properties: propertiesForAnalyzer(provider.wireInputs) };
+}
+
+/** A custom resource created from remediated inputs has them in its outputs too. */
+function outputsAfterRemediation(r: RecordedResource, inputs: Record<string, unknown> | undefined): Record<string, unknown> {
+    if (!r.custom || inputs === undefined || inputs === r.wireInputs) {
+        return r.wireOutputs;
+    }
+    const computed = Object.fromEntries(Object.entries(r.wireOutputs).filter(([key]) => !(key in r.wireInputs)));
+    return { ...computed, ...inputs };
+}
+
+function toAnalyzerResource(r: RecordedResource, properties: Record<string, unknown>, provider: AnalyzerProvider | undefined): AnalyzerResourceInput {
     return {
         urn: r.urn,
         type: r.type,
         name: r.name,
-        properties: r.wireInputs,
+        properties,
         parent: r.parent,
         dependencies: r.dependencies,
         propertyDependencies: withoutEmptyLists(r.propertyDependencies),
         protect: r.protect,
+        options: r.options,
+        provider,
     };
 }
 

@@ -1,3 +1,4 @@
+import Ajv from "ajv";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../../infra/config";
@@ -5,69 +6,73 @@ import { EnforcementLevel, PackInfo, PolicyConfig } from "./analyzer-client";
 
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
 
-/**
- * Reads a `--policy-pack-config` file in the CLI's format and resolves it against the pack, as the
- * CLI does before `configure`: `"all"` sets every policy's level; a policy's entry is a level or
- * `{ enforcementLevel?, ...properties }`; properties are checked against the policy's schema and
- * its defaults filled in. Unknown policies and properties are errors, so a typo cannot silently
- * turn a rule off.
- */
-export function resolvePackConfig(raw: unknown, pack: PackInfo, file: string): Record<string, PolicyConfig> {
-    const where = path.basename(file);
-    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-        throw new ConfigError(where, "must be a JSON object of policy name -> level or { enforcementLevel, ...config }");
-    }
-    const entries = raw as Record<string, unknown>;
-    const known = new Map(pack.policies.map((p) => [p.name, p]));
-    for (const name of Object.keys(entries)) {
-        if (name !== "all" && !known.has(name)) {
-            throw new ConfigError(`${where}: ${name}`, `is not a policy of pack '${pack.name}'; policies: ${[...known.keys()].join(", ")}`);
-        }
-    }
-    const all = entries.all === undefined ? undefined : level(entries.all, `${where}: all`);
-    const resolved: Record<string, PolicyConfig> = {};
-    for (const policy of pack.policies) {
-        const entry = entries[policy.name];
-        const properties: Record<string, unknown> = {};
-        let enforcementLevel = all ?? policy.enforcementLevel;
-        if (typeof entry === "string") {
-            enforcementLevel = level(entry, `${where}: ${policy.name}`);
-        } else if (entry !== undefined) {
-            if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
-                throw new ConfigError(`${where}: ${policy.name}`, "must be an enforcement level or an object");
-            }
-            for (const [key, value] of Object.entries(entry as Record<string, unknown>)) {
-                if (key === "enforcementLevel") {
-                    enforcementLevel = level(value, `${where}: ${policy.name}.enforcementLevel`);
-                    continue;
-                }
-                const schema = policy.configSchema?.properties?.[key];
-                if (schema === undefined) {
-                    const allowed = Object.keys(policy.configSchema?.properties ?? {});
-                    throw new ConfigError(`${where}: ${policy.name}.${key}`,
-                        `is not a setting of this policy; settings: ${allowed.join(", ") || "none"}`);
-                }
-                checkValue(value, schema, `${where}: ${policy.name}.${key}`);
-                properties[key] = value;
-            }
-        }
-        for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
-            if (!(key in properties) && schema.default !== undefined) {
-                properties[key] = schema.default;
-            }
-        }
-        for (const key of policy.configSchema?.required ?? []) {
-            if (!(key in properties)) {
-                throw new ConfigError(`${where}: ${policy.name}.${key}`, "is required by this policy");
-            }
-        }
-        resolved[policy.name] = { enforcementLevel, properties };
-    }
-    return resolved;
+/** One entry of a config file: a level, properties, or both (either may be absent). */
+interface ConfigEntry {
+    enforcementLevel?: EnforcementLevel;
+    properties: Record<string, unknown>;
 }
 
-/** The pack's own levels and schema defaults, for a run with no config file. */
-export function defaultPackConfig(pack: PackInfo): Record<string, PolicyConfig> {
+export interface ResolvedPackConfig {
+    /** What `configure` is sent: every policy of the pack, plus any other name the file gave. */
+    config: Record<string, PolicyConfig>;
+    /** Accepted by the engine but probably a mistake: names and settings the pack does not know. */
+    warnings: string[];
+}
+
+/**
+ * Reads a `--policy-pack-config` file and reconciles it with the pack as the engine does
+ * (pulumi/pulumi pkg/resource/analyzer/config.go): the pack's defaults (each policy's level and
+ * its schema's `default`s), then the pack's `initialConfig`, then the file (`"all"` first, then
+ * each entry, properties merged), then each policy's config validated against its JSON schema
+ * (`{type: object, properties, required}`) with a real validator. The engine accepts names and
+ * settings the pack does not define (they reach `configure` unused); so does this, with a warning,
+ * so a typo cannot silently pass unnoticed.
+ */
+export function resolvePackConfig(raw: unknown, pack: PackInfo, file: string): ResolvedPackConfig {
+    const fromFile = parseConfigFile(raw, path.basename(file));
+    if (!pack.supportsConfig && Object.keys(fromFile).length > 0) {
+        throw new ConfigError("--policy-pack-config", `policy pack "${pack.name}" does not support config`);
+    }
+    const result = defaults(pack);
+    applyConfig(result, pack.initialConfig);
+    applyConfig(result, fromFile);
+
+    const known = new Map(pack.policies.map((p) => [p.name, p]));
+    const warnings: string[] = [];
+    for (const name of Object.keys(fromFile)) {
+        const policy = known.get(name);
+        if (name !== "all" && policy === undefined) {
+            warnings.push(`${path.basename(file)}: '${name}' is not a policy of pack '${pack.name}' (the engine ignores it); ` +
+                `policies: ${[...known.keys()].join(", ")}`);
+            continue;
+        }
+        const settings = Object.keys(policy?.configSchema?.properties ?? {});
+        for (const key of Object.keys(fromFile[name].properties)) {
+            if (policy !== undefined && !settings.includes(key)) {
+                warnings.push(`${path.basename(file)}: '${name}.${key}' is not a setting of this policy (the engine ignores it); ` +
+                    `settings: ${settings.join(", ") || "none"}`);
+            }
+        }
+    }
+
+    const errors = validate(pack, result);
+    if (errors.length > 0) {
+        // update.go: `validating policy config for %q: %s`, errors sorted and joined with "; ".
+        throw new ConfigError(`policy config for "${pack.name}"`, errors.sort().join("; "));
+    }
+    const config: Record<string, PolicyConfig> = {};
+    for (const [name, entry] of Object.entries(result)) {
+        // analyzer_plugin.go Configure: an entry left without a level is refused.
+        if (entry.enforcementLevel === undefined) {
+            throw new ConfigError(`${path.basename(file)}: ${name}`, `configuring policy pack "${pack.name}": invalid enforcement level ""`);
+        }
+        config[name] = { enforcementLevel: entry.enforcementLevel, properties: entry.properties };
+    }
+    return { config, warnings };
+}
+
+/** The pack's own levels, schema defaults and initialConfig: a run with no config file. */
+export function defaultPackConfig(pack: PackInfo): ResolvedPackConfig {
     return resolvePackConfig({}, pack, "(pack defaults)");
 }
 
@@ -75,31 +80,108 @@ export function readJsonFile(file: string): unknown {
     if (!fs.existsSync(file)) {
         throw new ConfigError("--policy-pack-config", `file '${file}' does not exist`);
     }
+    const text = fs.readFileSync(file, "utf8");
+    // config.go parsePolicyPackConfig: empty content is an empty config.
+    if (text.trim() === "") {
+        return {};
+    }
     try {
-        return JSON.parse(fs.readFileSync(file, "utf8"));
+        return JSON.parse(text);
     } catch (err) {
         throw new ConfigError(path.basename(file), `is not valid JSON: ${(err as Error).message}`);
     }
+}
+
+/** config.go `parsePolicyPackConfig`: a level string, or an object whose `enforcementLevel` is taken out. */
+function parseConfigFile(raw: unknown, where: string): Record<string, ConfigEntry> {
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+        throw new ConfigError(where, "must be a JSON object of policy name -> level or { enforcementLevel, ...config }");
+    }
+    const entries: Record<string, ConfigEntry> = {};
+    for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+        if (name === "environments") {
+            throw new ConfigError(`${where}: environments`, "refers to Pulumi ESC environments, which the offline gate cannot open");
+        }
+        if (typeof value === "string") {
+            entries[name] = { enforcementLevel: level(value, `${where}: ${name}`), properties: {} };
+        } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+            const { enforcementLevel, ...properties } = value as Record<string, unknown>;
+            const entry: ConfigEntry = {
+                enforcementLevel: enforcementLevel === undefined ? undefined : level(enforcementLevel, `${where}: ${name}.enforcementLevel`),
+                properties,
+            };
+            // "Don't bother including empty configs."
+            if (entry.enforcementLevel !== undefined || Object.keys(properties).length > 0) {
+                entries[name] = entry;
+            }
+        } else {
+            throw new ConfigError(`${where}: ${name}`, `${JSON.stringify(value)} is not a valid value; must be a string or object`);
+        }
+    }
+    return entries;
+}
+
+/** config.go `createConfigWithDefaults`. */
+function defaults(pack: PackInfo): Record<string, ConfigEntry> {
+    const result: Record<string, ConfigEntry> = {};
+    for (const policy of pack.policies) {
+        const properties: Record<string, unknown> = {};
+        for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
+            if (schema.default !== undefined) {
+                properties[key] = schema.default;
+            }
+        }
+        result[policy.name] = { enforcementLevel: policy.enforcementLevel, properties };
+    }
+    return result;
+}
+
+/** config.go `applyConfig`: "all" sets every level first; each entry then overrides its level and merges properties. */
+function applyConfig(result: Record<string, ConfigEntry>, apply: Record<string, ConfigEntry>): void {
+    const all = apply.all?.enforcementLevel;
+    if (all !== undefined) {
+        for (const entry of Object.values(result)) {
+            entry.enforcementLevel = all;
+        }
+    }
+    for (const [name, given] of Object.entries(apply)) {
+        const entry = result[name] ?? { enforcementLevel: undefined, properties: {} };
+        result[name] = {
+            enforcementLevel: given.enforcementLevel ?? entry.enforcementLevel,
+            properties: { ...entry.properties, ...given.properties },
+        };
+    }
+}
+
+/** config.go `validatePolicyPackConfig`: each policy with a schema, `<policy>: <error>` per problem. */
+function validate(pack: PackInfo, result: Record<string, ConfigEntry>): string[] {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const errors: string[] = [];
+    for (const policy of pack.policies) {
+        if (policy.configSchema === undefined) {
+            continue;
+        }
+        const schema: Record<string, unknown> = { type: "object" };
+        if (Object.keys(policy.configSchema.properties ?? {}).length > 0) {
+            schema.properties = policy.configSchema.properties;
+        }
+        if ((policy.configSchema.required ?? []).length > 0) {
+            schema.required = policy.configSchema.required;
+        }
+        const check = ajv.compile(schema);
+        if (!check(result[policy.name]?.properties ?? {})) {
+            for (const error of check.errors ?? []) {
+                const at = error.instancePath ? `${error.instancePath.slice(1).replace(/\//g, ".")}: ` : "";
+                errors.push(`${policy.name}: ${at}${error.message ?? "is invalid"}`);
+            }
+        }
+    }
+    return errors;
 }
 
 function level(value: unknown, where: string): EnforcementLevel {
     if (typeof value === "string" && (LEVELS as readonly string[]).includes(value)) {
         return value as EnforcementLevel;
     }
-    throw new ConfigError(where, `got ${JSON.stringify(value)}; allowed: ${LEVELS.join(", ")}`);
-}
-
-/** The JSON-schema subset the pack's rules use: type, items, enum. */
-function checkValue(value: unknown, schema: Record<string, unknown>, where: string): void {
-    const type = schema.type;
-    const actual = Array.isArray(value) ? "array" : value === null ? "null" : typeof value;
-    if (typeof type === "string" && type !== actual && !(type === "integer" && Number.isInteger(value))) {
-        throw new ConfigError(where, `expected ${type}, got ${actual} ${JSON.stringify(value)}`);
-    }
-    if (Array.isArray(schema.enum) && !schema.enum.includes(value)) {
-        throw new ConfigError(where, `got ${JSON.stringify(value)}; allowed: ${schema.enum.map((v) => JSON.stringify(v)).join(", ")}`);
-    }
-    if (Array.isArray(value) && schema.items && typeof schema.items === "object") {
-        value.forEach((item, i) => checkValue(item, schema.items as Record<string, unknown>, `${where}[${i}]`));
-    }
+    throw new ConfigError(where, `${JSON.stringify(value)} is not a valid enforcement level; allowed: ${LEVELS.join(", ")}`);
 }

@@ -3,6 +3,7 @@ import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import * as path from "path";
 import { mockCallResult, mockResourceOutputs } from "../mock-outputs";
 import { RecordedResource, installRecordingMocks, waitForRegistrations } from "../recording-monitor";
+import { EngineError } from "../engine/urn";
 import { StackFile } from "../stack-file";
 
 const mocks: pulumi.runtime.Mocks = {
@@ -17,11 +18,13 @@ export interface ProgramRun {
 
 /**
  * Runs a Pulumi program (its `main` module) under Pulumi's runtime mocks, inside a root Stack
- * resource as the CLI's language host does, with the stack file's config, and records every
- * registration with its parent, dependencies and propertyDependencies.
+ * resource as the CLI's language host does, with the stack file's config, as a preview (ids and
+ * computed outputs unknown) or an update, and records every registration with its parent,
+ * dependencies, propertyDependencies, options and default provider. A registration the engine
+ * would refuse fails the run with the engine's message.
  */
-export async function runProgramUnderMocks(entry: string, project: string, stackFile: StackFile): Promise<ProgramRun> {
-    const monitor = installRecordingMocks(mocks, project, stackFile.stack, false);
+export async function runProgramUnderMocks(entry: string, project: string, stackFile: StackFile, preview = false): Promise<ProgramRun> {
+    const monitor = installRecordingMocks(mocks, project, stackFile.stack, preview, { defaultProviderConfig: stackFile.config });
     pulumi.runtime.setAllConfig(stackFile.config, stackFile.secretKeys);
     const resolved = require.resolve(path.resolve(entry));
     // The entry runs on require; forget a previous run so this one registers afresh.
@@ -36,14 +39,24 @@ export async function runProgramUnderMocks(entry: string, project: string, stack
     Error.stackTraceLimit = 0;
     resourceClass.callsites = () => [];
     try {
-        const outputs = await runInPulumiStack(async () => {
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
-            return require(resolved);
-        });
-        await waitForRegistrations();
+        let outputs: unknown;
+        try {
+            outputs = await runInPulumiStack(async () => {
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
+                return require(resolved);
+            });
+            await waitForRegistrations();
+        } finally {
+            // What the engine refused (a duplicate URN) is why the program failed, if it did.
+            if (monitor.errors.length > 0) {
+                // eslint-disable-next-line no-unsafe-finally
+                throw new EngineError(monitor.errors[0]);
+            }
+        }
         return { resources: [...monitor.recorded], outputs: (outputs ?? {}) as Record<string, unknown> };
     } finally {
         Error.stackTraceLimit = stackTraceLimit;
         resourceClass.callsites = callsites;
+        monitor.close();
     }
 }
