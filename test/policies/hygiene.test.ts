@@ -86,9 +86,9 @@ describe("policy pack over the analyzer protocol: hygiene rules", function () {
                 assert.equal(diagnostics.length, 1, type);
                 assert.match(diagnostics[0].message, /by tag\. Fix: reference it by digest/);
             }
-            const pinned = await analyzeOne("aws:lambda/function:Function", { packageType: "Image", imageUri: `repo@${DIGEST}`, tracingConfig: { mode: "Active" } });
+            const pinned = await analyzeOne("aws:lambda/function:Function", { packageType: "Image", imageUri: `repo@${DIGEST}`, architectures: ["arm64"], tracingConfig: { mode: "Active" } });
             assert.deepEqual(pinned, []);
-            const unknown = await analyzeOne("aws:lambda/function:Function", { packageType: "Image", imageUri: UNKNOWN, tracingConfig: { mode: "Active" } });
+            const unknown = await analyzeOne("aws:lambda/function:Function", { packageType: "Image", imageUri: UNKNOWN, architectures: ["arm64"], tracingConfig: { mode: "Active" } });
             assert.deepEqual(unknown, [], "an unknown URI (a digest computed at deploy) is not a tag");
         });
 
@@ -146,7 +146,7 @@ describe("policy pack over the analyzer protocol: hygiene rules", function () {
 
         it("turns a rule off with 'disabled'", async () => {
             await configureFor({ "lambda-tracing-active": "disabled" });
-            assert.deepEqual(await analyzeOne("aws:lambda/function:Function", { packageType: "Image", imageUri: `r@${DIGEST}` }), []);
+            assert.deepEqual(await analyzeOne("aws:lambda/function:Function", { packageType: "Image", imageUri: `r@${DIGEST}`, architectures: ["arm64"] }), []);
         });
     });
 });

@@ -12,13 +12,13 @@ describe("npm run plan output through a pipe", function () {
     const file = path.join(REPO, `Pulumi.${stack}.yaml`);
 
     before(() => {
-        // The dev stack plus 80 Lambda services: a report of well over 1 MB.
+        // The dev stack plus 100 Lambda services: a report of well over 1 MB.
         const config: Record<string, unknown> = Object.fromEntries(Object.entries(readStackFile(REPO, "dev").config).map(([k, v]) => {
             try { return [k, JSON.parse(v)]; } catch { return [k, v]; }
         }));
         config["polyarch:profile"] = "dev";
         const services = config["polyarch:services"] as Record<string, unknown>[];
-        for (let i = 0; i < 80; i++) {
+        for (let i = 0; i < 100; i++) {
             services.push({ name: `pipe-fn-${i}`, target: "lambda", context: "services/thumbnails" });
         }
         fs.writeFileSync(file, stringify({ config }));

@@ -31,7 +31,7 @@ describe("npm run plan (the offline plan and policy gate)", function () {
         const { status, stdout } = plan("--stack", "prod", "--json");
         assert.equal(status, 0);
         const report = JSON.parse(stdout);
-        assert.deepEqual(Object.keys(report), ["stack", "resources", "diagnostics"]);
+        assert.deepEqual(Object.keys(report), ["stack", "view", "resources", "diagnostics", "remediations"]);
         assert.equal(report.stack, "prod");
         const urns = new Set(report.resources.map((r: any) => r.urn));
         for (const r of report.resources) {
@@ -75,6 +75,19 @@ describe("npm run plan (the offline plan and policy gate)", function () {
         const { status, stdout } = plan("--project", "test/fixtures/mismatch-project", "--stack", "mismatch");
         assert.equal(status, 1);
         assert.match(stdout, /notice: no policies\/config\/mismatch\.json and no --policy-pack-config; using the pack's default levels/);
+    });
+
+    it("analyzes as a preview by default and as `pulumi up` with --update; a duplicate URN fails the preview with exit 3", () => {
+        const views = ["", "--update"].map((flag) => {
+            const { status, stdout } = plan("--project", "test/fixtures/engine-project", "--stack", "conformance", "--json", ...(flag ? [flag] : []));
+            assert.equal(status, 1, "the Lambda without architectures is mandatory in both views");
+            return JSON.parse(stdout).view;
+        });
+        assert.deepEqual(views, ["preview", "update"]);
+        const duplicate = plan("--project", "test/fixtures/engine-project", "--stack", "duplicate");
+        assert.equal(duplicate.status, 3);
+        assert.equal(duplicate.stdout, "");
+        assert.match(duplicate.stderr, /^error: preview failed: Duplicate resource URN 'urn:pulumi:duplicate::conformance::aws:sqs\/queue:Queue::twice'; try giving it a unique name$/m);
     });
 
     it("files an analyze diagnostic under the analyzed resource, and a URN-less stack diagnostic under the root Stack, as the engine does", async () => {

@@ -13,6 +13,9 @@ const RUN_POLICY_PACK = path.dirname(require.resolve("@pulumi/pulumi/cmd/run-pol
 /** The workspace pack's source entry: the dev loop runs the pack's TypeScript, the CLI its build. */
 export const PACK_SOURCE_ENTRY = "index.ts";
 
+/** How long one request may take: far above any real analysis (a 10k-resource AnalyzeStack takes seconds). */
+const CALL_DEADLINE_MS = Number(process.env.POLYARCH_PACK_CALL_DEADLINE_MS ?? 120_000);
+
 export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
 
 const LEVEL_TO_PROTO: Record<EnforcementLevel, analyzer.EnforcementLevel> = {
@@ -178,7 +181,7 @@ export class PolicyPackProcess {
     async getAnalyzerInfo(): Promise<PackInfo> {
         const empty = new Empty();
         this.recorder?.("GetAnalyzerInfo", {});
-        const info = await this.call<analyzer.AnalyzerInfo>((cb) => this.client.getAnalyzerInfo(empty, cb));
+        const info = await this.call<analyzer.AnalyzerInfo>("GetAnalyzerInfo", (cb) => this.client.getAnalyzerInfo(empty, cb));
         const initialConfig: PackInfo["initialConfig"] = {};
         info.getInitialconfigMap().forEach((config, name) => {
             initialConfig[name] = {
@@ -217,8 +220,8 @@ export class PolicyPackProcess {
             entry.setProperties(Struct.fromJavaScript(policy.properties as Record<string, never>));
             map.set(name, entry);
         }
-        this.recorder?.("Configure", request.toObject() as unknown as Record<string, unknown>);
-        await this.call((cb) => this.client.configure(request, cb));
+        this.recorder?.("Configure", { policyConfig: config });
+        await this.call("Configure", (cb) => this.client.configure(request, cb));
     }
 
     /** `configureStack`; a pack without it (Unimplemented) is fine, as for the engine. */
@@ -231,9 +234,9 @@ export class PolicyPackProcess {
         Object.entries(stack.tags).forEach(([k, v]) => request.getTagsMap().set(k, v));
         Object.entries(stack.config).forEach(([k, v]) => request.getConfigMap().set(k, v));
         request.setConfigSecretKeysList(stack.configSecretKeys);
-        this.recorder?.("ConfigureStack", request.toObject() as unknown as Record<string, unknown>);
+        this.recorder?.("ConfigureStack", { ...stack });
         try {
-            await this.call((cb) => this.client.configureStack(request, cb));
+            await this.call("ConfigureStack", (cb) => this.client.configureStack(request, cb));
         } catch (err) {
             if ((err as grpc.ServiceError).code !== grpc.status.UNIMPLEMENTED) {
                 throw err;
@@ -243,10 +246,10 @@ export class PolicyPackProcess {
 
     async remediate(resource: AnalyzerResourceInput): Promise<Remediation[]> {
         const request = describeResource(new analyzer.AnalyzeRequest(), resource);
-        this.recorder?.("Remediate", request.toObject() as unknown as Record<string, unknown>);
+        this.recorder?.("Remediate", plainResource(request));
         let response: analyzer.RemediateResponse;
         try {
-            response = await this.call<analyzer.RemediateResponse>((cb) => this.client.remediate(request, cb));
+            response = await this.call<analyzer.RemediateResponse>(`Remediate(${resource.urn})`, (cb) => this.client.remediate(request, cb));
         } catch (err) {
             if ((err as grpc.ServiceError).code === grpc.status.UNIMPLEMENTED) {
                 return [];
@@ -263,8 +266,8 @@ export class PolicyPackProcess {
 
     async analyze(resource: AnalyzerResourceInput): Promise<Diagnostic[]> {
         const request = describeResource(new analyzer.AnalyzeRequest(), resource);
-        this.recorder?.("Analyze", request.toObject() as unknown as Record<string, unknown>);
-        const response = await this.call<analyzer.AnalyzeResponse>((cb) => this.client.analyze(request, cb));
+        this.recorder?.("Analyze", plainResource(request));
+        const response = await this.call<analyzer.AnalyzeResponse>(`Analyze(${resource.urn})`, (cb) => this.client.analyze(request, cb));
         // Resource policies report without a URN; the engine attributes them to the analyzed resource.
         return diagnostics(response).map((d) => (d.urn ? d : { ...d, urn: resource.urn }));
     }
@@ -283,8 +286,8 @@ export class PolicyPackProcess {
             }
             return entry;
         }));
-        this.recorder?.("AnalyzeStack", request.toObject() as unknown as Record<string, unknown>);
-        const response = await this.call<analyzer.AnalyzeResponse>((cb) => this.client.analyzeStack(request, cb));
+        this.recorder?.("AnalyzeStack", { resources: request.getResourcesList().map(plainResource) });
+        const response = await this.call<analyzer.AnalyzeResponse>("AnalyzeStack", (cb) => this.client.analyzeStack(request, cb));
         return diagnostics(response);
     }
 
@@ -301,9 +304,21 @@ export class PolicyPackProcess {
         });
     }
 
-    private call<T>(invoke: (callback: (err: grpc.ServiceError | null, response: T) => void) => void): Promise<T> {
+    /**
+     * One call, with a deadline: @pulumi/policy never answers a request it fails to read (its
+     * handler throws before its try block), which would otherwise hang the gate forever.
+     */
+    private call<T>(label: string, invoke: (callback: (err: grpc.ServiceError | null, response: T) => void) => void): Promise<T> {
         return new Promise<T>((resolve, reject) => {
-            invoke((err, response) => (err ? reject(err) : resolve(response)));
+            const timer = setTimeout(() => reject(new Error(`the policy pack did not answer ${label} within ${CALL_DEADLINE_MS / 1000}s`)), CALL_DEADLINE_MS);
+            invoke((err, response) => {
+                clearTimeout(timer);
+                if (err) {
+                    reject(err);
+                } else {
+                    resolve(response);
+                }
+            });
         });
     }
 }
@@ -342,6 +357,27 @@ function describeResource<T extends analyzer.AnalyzeRequest | analyzer.AnalyzerR
     message.setProperties(Struct.fromJavaScript(resource.properties as Record<string, never>));
     message.setOptions(options);
     return message;
+}
+
+/** A sent resource as a plain object, properties as JSON (read back from the message, so it is what went on the wire). */
+function plainResource(message: analyzer.AnalyzeRequest | analyzer.AnalyzerResource): Record<string, unknown> {
+    const provider = message.getProvider();
+    const plain: Record<string, unknown> = {
+        urn: message.getUrn(),
+        type: message.getType(),
+        name: message.getName(),
+        properties: message.getProperties()?.toJavaScript() ?? {},
+        options: message.getOptions()?.toObject(),
+        provider: provider && { urn: provider.getUrn(), type: provider.getType(), name: provider.getName(), properties: provider.getProperties()?.toJavaScript() },
+    };
+    if (message instanceof analyzer.AnalyzerResource) {
+        plain.parent = message.getParent();
+        plain.dependencies = message.getDependenciesList();
+        const dependencies: Record<string, string[]> = {};
+        message.getPropertydependenciesMap().forEach((value, key) => { dependencies[key] = value.getUrnsList(); });
+        plain.propertyDependencies = dependencies;
+    }
+    return plain;
 }
 
 const SEVERITIES = ["unspecified", "low", "medium", "high", "critical"];

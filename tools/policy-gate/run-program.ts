@@ -40,18 +40,28 @@ export async function runProgramUnderMocks(entry: string, project: string, stack
     resourceClass.callsites = () => [];
     try {
         let outputs: unknown;
+        // A registration the engine refuses rejects a promise the program never handles; Node would
+        // print it and exit 1 (as if a policy had failed). Collect it and fail the run with it instead.
+        const unhandled: unknown[] = [];
+        const collect = (reason: unknown) => { unhandled.push(reason); };
+        process.on("unhandledRejection", collect);
         try {
             outputs = await runInPulumiStack(async () => {
                 // eslint-disable-next-line @typescript-eslint/no-require-imports
                 return require(resolved);
             });
             await waitForRegistrations();
+            // Let rejections of the last registrations reach the handler.
+            await new Promise((resolve) => setImmediate(resolve));
         } finally {
+            process.removeListener("unhandledRejection", collect);
             // What the engine refused (a duplicate URN) is why the program failed, if it did.
             if (monitor.errors.length > 0) {
-                // eslint-disable-next-line no-unsafe-finally
                 throw new EngineError(monitor.errors[0]);
             }
+        }
+        if (unhandled.length > 0) {
+            throw unhandled[0];
         }
         return { resources: [...monitor.recorded], outputs: (outputs ?? {}) as Record<string, unknown> };
     } finally {
