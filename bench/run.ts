@@ -6,6 +6,7 @@ import { spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
 import { benchAnalyzeStack } from "./analyze-stack";
+import { benchRegistryLookups } from "./registry-lookups";
 
 interface GateRun { extra: number; seconds: number; resources: number; mandatory: number; gateRssMb: number; packRssMb: number }
 
@@ -26,6 +27,17 @@ async function main(): Promise<void> {
     console.log(`  200 resources   ${analyze.small.toFixed(3)} s`);
     console.log(`  2000 resources  ${analyze.large.toFixed(3)} s   (target < 2 s)`);
     console.log(`  ratio t(2000)/t(200) = ${analyze.ratio.toFixed(2)}   (target <= 12)`);
+
+    const registry = await benchRegistryLookups();
+    if (registry === undefined) {
+        console.log("\nregistry lookups: skipped (no /usr/bin/docker-registry)");
+    } else {
+        console.log(`\nanalyze of ${registry.resources} image Lambdas, each its own digest (docker-registry on loopback), per resource`);
+        console.log(`  registry rules off   ${registry.offMs.toFixed(2)} ms`);
+        console.log(`  cold cache           ${registry.coldMs.toFixed(2)} ms   (one lookup per digest: manifest + config blob)`);
+        console.log(`  warm cache           ${registry.warmMs.toFixed(2)} ms   (+${(registry.warmMs - registry.offMs).toFixed(2)} ms over off; target: a few ms)`);
+        console.log(`  ratio warm/off = ${(registry.warmMs / registry.offMs).toFixed(2)}, cold/off = ${(registry.coldMs / registry.offMs).toFixed(2)}`);
+    }
 
     const small = gateRun(100);
     const large = gateRun(1000);

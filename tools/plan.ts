@@ -1,5 +1,5 @@
 /**
- * `npm run plan -- [--stack <name>] [--json] [--update] [--policy-pack-config FILE] [--project DIR]`
+ * `npm run plan -- [--stack <name>] [--json] [--update] [--registry] [--policy-pack-config FILE] [--project DIR]`
  *
  * The offline plan and policy gate: runs the real infra/ program for a stack under Pulumi's mocks,
  * as a preview (or, with --update, as `pulumi up` would once outputs are known), starts the policy
@@ -14,13 +14,15 @@ import { EngineError } from "./engine/urn";
 import { runGate } from "./policy-gate/gate";
 import { renderHuman, styleFor } from "./policy-gate/render";
 
-const USAGE = "usage: npm run plan -- [--stack <name>] [--json] [--update] [--policy-pack-config FILE] [--project DIR]";
+const USAGE = "usage: npm run plan -- [--stack <name>] [--json] [--update] [--registry] [--policy-pack-config FILE] [--project DIR]";
 
 export interface PlanArgs {
     stack: string;
     json: boolean;
     /** Analyze as `pulumi up` sends it (known outputs) instead of as a preview. */
     update: boolean;
+    /** Run the registry rules against real registries. */
+    registry: boolean;
     policyPackConfig?: string;
     /** Another Pulumi project to gate with the pack (default: this one). */
     project?: string;
@@ -38,7 +40,7 @@ export function writeAll(stream: NodeJS.WritableStream, text: string): Promise<v
 }
 
 export function parseArgs(argv: string[]): PlanArgs | "help" {
-    const args: PlanArgs = { stack: "dev", json: false, update: false };
+    const args: PlanArgs = { stack: "dev", json: false, update: false, registry: false };
     for (let i = 0; i < argv.length; i++) {
         const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
         const value = () => {
@@ -58,6 +60,9 @@ export function parseArgs(argv: string[]): PlanArgs | "help" {
                 break;
             case "--update":
                 args.update = true;
+                break;
+            case "--registry":
+                args.registry = true;
                 break;
             case "--policy-pack-config":
                 args.policyPackConfig = path.resolve(value());
@@ -93,6 +98,7 @@ export async function main(argv: string[]): Promise<number> {
         const report = await runGate({
             projectDir: args.project, stack: args.stack, policyPackConfig: args.policyPackConfig, onProgress: progress,
             view: args.update ? "update" : "preview",
+            registry: args.registry,
         });
         await writeAll(process.stderr, report.warnings.map((warning) => `${err.yellow(`warning: ${warning}`)}\n`).join(""));
         if (args.json) {

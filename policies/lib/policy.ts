@@ -64,11 +64,11 @@ export function validateConsumers(consumers: Consumer[], check: ImageCheck) {
     };
 }
 
-/** Resource-validation wrapper applying the exclusion list. */
-export function unlessExcluded(validate: (args: ResourceValidationArgs, report: ReportViolation) => void) {
-    return (args: ResourceValidationArgs, report: ReportViolation): void => {
+/** Resource-validation wrapper applying the exclusion list (an async validation's promise is returned, so the SDK awaits it). */
+export function unlessExcluded(validate: (args: ResourceValidationArgs, report: ReportViolation) => void | Promise<void>) {
+    return (args: ResourceValidationArgs, report: ReportViolation): void | Promise<void> => {
         if (!isExcluded(args.getConfig<ExclusionConfig>(), args)) {
-            validate(args, report);
+            return validate(args, report);
         }
     };
 }

@@ -10,6 +10,8 @@ import { eksNodeGroupArchitectureConsistent } from "./eks-nodegroup-architecture
 import { eksPrivateEndpoint } from "./eks-private-endpoint";
 import { eksSecretsEncryption } from "./eks-secrets-encryption";
 import { iamNoAdminWildcard } from "./iam-no-admin-wildcard";
+import { imagePlatformMatchesRegistry } from "./image-platform-matches-registry";
+import { imagePlatformReadableFromRegistry } from "./image-platform-readable-from-registry";
 import { imageReferenceByDigest } from "./image-reference-by-digest";
 import { kubernetesRunAsNumericUser } from "./kubernetes-run-as-numeric-user";
 import { kubernetesWorkloadArchitectureMatchesImage } from "./kubernetes-workload-architecture-matches-image";
@@ -26,6 +28,8 @@ export const POLICIES: Policies = [
     kubernetesWorkloadArchitectureMatchesImage,
     eksNodeGroupArchitectureConsistent,
     architectureVerifiable,
+    imagePlatformMatchesRegistry,
+    imagePlatformReadableFromRegistry,
     ecrScanOnPush,
     ecrImmutableTags,
     ecrKmsEncryption,

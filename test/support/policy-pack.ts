@@ -1,6 +1,6 @@
 import * as path from "path";
 import { PACK_SOURCE_ENTRY, PolicyConfig, PolicyPackProcess } from "../../tools/policy-gate/analyzer-client";
-import { readJsonFile, resolvePackConfig } from "../../tools/policy-gate/pack-config";
+import { readJsonFile, resolvePackConfig, withoutRegistryLookups } from "../../tools/policy-gate/pack-config";
 
 export const POLICIES_DIR = path.resolve(__dirname, "..", "..", "policies");
 
@@ -20,12 +20,16 @@ export async function closePolicyPack(): Promise<void> {
     }
 }
 
-/** Configures the pack from policies/config/<stack>.json (or a literal config), as the CLI would. */
-export async function configureFor(stackOrConfig: "dev" | "prod" | Record<string, unknown>): Promise<Record<string, PolicyConfig>> {
+/**
+ * Configures the pack from policies/config/<stack>.json (or a literal config), as the CLI would;
+ * the registry rules stay off unless `registry` (most tests' digests are made up).
+ */
+export async function configureFor(stackOrConfig: "dev" | "prod" | Record<string, unknown>, registry = false): Promise<Record<string, PolicyConfig>> {
     const pack = await policyPack();
     const info = await pack.getAnalyzerInfo();
     const raw = typeof stackOrConfig === "string" ? readJsonFile(path.join(POLICIES_DIR, "config", `${stackOrConfig}.json`)) : stackOrConfig;
     const { config } = resolvePackConfig(raw, info, typeof stackOrConfig === "string" ? `${stackOrConfig}.json` : "inline.json");
-    await pack.configure(config);
-    return config;
+    const sent = registry ? config : withoutRegistryLookups(config);
+    await pack.configure(sent);
+    return sent;
 }

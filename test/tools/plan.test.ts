@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
 import * as path from "path";
 import { PolicyPackProcess } from "../../tools/policy-gate/analyzer-client";
 import { runGate } from "../../tools/policy-gate/gate";
@@ -88,6 +89,22 @@ describe("npm run plan (the offline plan and policy gate)", function () {
         assert.equal(duplicate.status, 3);
         assert.equal(duplicate.stdout, "");
         assert.match(duplicate.stderr, /^error: preview failed: Duplicate resource URN 'urn:pulumi:duplicate::conformance::aws:sqs\/queue:Queue::twice'; try giving it a unique name$/m);
+    });
+
+    it("runs the registry rules only with --registry (the plan's digests are made up)", () => {
+        const offline = plan("--project", "test/fixtures/mismatch-project", "--stack", "mismatch", "--update", "--json");
+        assert.ok(!JSON.parse(offline.stdout).diagnostics.some((d: { policy: string }) => d.policy.startsWith("image-platform-")));
+        assert.match(offline.stderr, /notice: registry rules \(image-platform-matches-registry, image-platform-readable-from-registry\) not run/);
+        // With --registry the rule reads the registry the reference names; this made-up ECR digest
+        // cannot be read from here (no network, no AWS credentials), and the rule says so.
+        const online = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/plan.ts", "--project", "test/fixtures/mismatch-project",
+            "--stack", "mismatch", "--update", "--registry", "--json"], {
+            cwd: REPO, encoding: "utf8", timeout: 180_000,
+            env: { ...process.env, NO_COLOR: "1", AWS_EC2_METADATA_DISABLED: "true", AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_PROFILE: "", AWS_CONFIG_FILE: "/nonexistent", AWS_SHARED_CREDENTIALS_FILE: "/nonexistent" },
+        });
+        const readable = JSON.parse(online.stdout).diagnostics.filter((d: { policy: string }) => d.policy === "image-platform-readable-from-registry");
+        assert.equal(readable.length, 1, online.stderr);
+        assert.match(readable[0].message, /could not be read from https:\/\/123456789012\.dkr\.ecr\.us-west-2\.amazonaws\.com/);
     });
 
     it("files an analyze diagnostic under the analyzed resource, and a URN-less stack diagnostic under the root Stack, as the engine does", async () => {

@@ -14,7 +14,9 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Architecture, parseArchitecture, targetArch } from "../../components/platform";
+import { Architecture, dockerPlatform, parseArchitecture, targetArch } from "../../components/platform";
+import { parseImageReference } from "../../policies/lib/oci-reference";
+import { fetchRegistryImage, platformString } from "../../policies/lib/registry-client";
 import { Builder, storageDriver } from "./buildah";
 import { foreignElfFiles } from "./elf";
 import { forEachFile } from "./files";
@@ -68,6 +70,24 @@ interface BuildSpec {
     pushAsIndex?: boolean;
 }
 
+/** The platform the pack's registry client reads for a pushed image, against the planned architecture. */
+async function registryRuleProblem(reference: string, endpoint: string, arch: Architecture): Promise<string | undefined> {
+    const parsed = parseImageReference(reference);
+    if (parsed === undefined) {
+        return `the registry rule cannot parse ${reference}`;
+    }
+    try {
+        const image = await fetchRegistryImage(parsed, { endpoint, signal: AbortSignal.timeout(10_000) });
+        if (image.kind === "index") {
+            return `the registry rule reads an index (${image.platforms.map(platformString).join(", ")}), not one ${dockerPlatform(arch)} manifest`;
+        }
+        const read = platformString(image.platform);
+        return parseArchitecture(read) === arch ? undefined : `the registry rule reads ${read}, expected ${dockerPlatform(arch)}`;
+    } catch (err) {
+        return `the registry rule could not read ${reference}: ${(err as Error).message}`;
+    }
+}
+
 async function buildAndCheck(spec: BuildSpec, ctx: Context): Promise<ImageResult> {
     const { build } = spec;
     const arch = build.architecture;
@@ -96,6 +116,8 @@ async function buildAndCheck(spec: BuildSpec, ctx: Context): Promise<ImageResult
     const problems: string[] = [];
     const add = (problem: string | undefined) => problem && problems.push(problem);
     add(manifestProblem(manifest));
+    // What the pack's registry rule will read for this image at `pulumi up`, through its own client.
+    add(await registryRuleProblem(reference, `http://${ctx.registry}`, arch));
     const config = ctx.builder.inspect<ImageConfig>(reference, "config", build.platform);
     add(platformProblem(config, arch));
     const isLambda = (config.config?.Env ?? []).some((e) => e.startsWith("LAMBDA_TASK_ROOT="));

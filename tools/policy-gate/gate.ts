@@ -9,7 +9,7 @@ import {
     AnalyzerProvider, AnalyzerResourceInput, Diagnostic, EnforcementLevel, PACK_SOURCE_ENTRY, PolicyPackProcess, TrafficRecorder,
 } from "./analyzer-client";
 import { propertiesForAnalyzer } from "./engine-view";
-import { defaultPackConfig, readJsonFile, resolvePackConfig } from "./pack-config";
+import { REGISTRY_RULES, defaultPackConfig, readJsonFile, resolvePackConfig, withoutRegistryLookups } from "./pack-config";
 import { runProgramUnderMocks } from "./run-program";
 import { ServiceRow, serviceRows } from "./service-table";
 
@@ -31,6 +31,8 @@ export interface GateOptions {
     /** The policy pack directory; default this repository's `policies/`. */
     packDir?: string;
     view?: GateView;
+    /** Run the registry rules (they read real registries); off by default, the plan's digests being made up. */
+    registry?: boolean;
     onProgress?: (message: string) => void;
     /** Sees every request sent to the pack (the conformance suite records them). */
     onTraffic?: TrafficRecorder;
@@ -138,8 +140,12 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
         const { config, warnings } = rawPackConfig === undefined
             ? defaultPackConfig(info)
             : resolvePackConfig(rawPackConfig, info, configFile ?? "");
+        if (!options.registry && REGISTRY_RULES.some((name) => config[name] !== undefined && config[name].enforcementLevel !== "disabled")) {
+            notices.push(`registry rules (${REGISTRY_RULES.join(", ")}) not run: the plan's digests are made up. ` +
+                "`--registry` runs them against the registries themselves (ECR with your AWS credentials, others from the policy config)");
+        }
         if (info.supportsConfig) {
-            await running.configure(config);
+            await running.configure(options.registry ? config : withoutRegistryLookups(config));
         }
 
         const byUrn = new Map(recorded.map((r) => [r.urn, r]));

@@ -2,6 +2,8 @@ import Ajv from "ajv";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../../infra/config";
+import { imagePlatformMatchesRegistry } from "../../policies/rules/image-platform-matches-registry";
+import { imagePlatformReadableFromRegistry } from "../../policies/rules/image-platform-readable-from-registry";
 import { EnforcementLevel, PackInfo, PolicyConfig } from "./analyzer-client";
 
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
@@ -184,4 +186,16 @@ function level(value: unknown, where: string): EnforcementLevel {
         return value as EnforcementLevel;
     }
     throw new ConfigError(where, `${JSON.stringify(value)} is not a valid enforcement level; allowed: ${LEVELS.join(", ")}`);
+}
+
+/** The rules that read registries over the network. */
+export const REGISTRY_RULES: readonly string[] = [imagePlatformMatchesRegistry.name, imagePlatformReadableFromRegistry.name];
+
+/**
+ * The config with the registry rules disabled: offline runs (the plan without `--registry`, the
+ * unit tests) have made-up digests that no registry holds.
+ */
+export function withoutRegistryLookups(config: Record<string, PolicyConfig>): Record<string, PolicyConfig> {
+    return Object.fromEntries(Object.entries(config).map(([name, policy]) =>
+        [name, REGISTRY_RULES.includes(name) ? { ...policy, enforcementLevel: "disabled" as const } : policy]));
 }
