@@ -66,7 +66,7 @@ export async function fetchRegistryImage(ref: ImageReference, access: RegistryAc
     }
     const mediaType = String(document.mediaType ?? manifest.headers.get("content-type")?.split(";")[0] ?? "");
     if (INDEX_TYPES.includes(mediaType)) {
-        const entries = Array.isArray(document.manifests) ? document.manifests as Record<string, any>[] : [];
+        const entries = Array.isArray(document.manifests) ? document.manifests as IndexEntry[] : [];
         return { kind: "index", digest, platforms: entries.filter((m) => !isAttestation(m)).map((m) => platformOf(m.platform)) };
     }
     if (!MANIFEST_TYPES.includes(mediaType)) {
@@ -100,8 +100,14 @@ export function platformString(platform: OciPlatform): string {
     return [platform.os, platform.architecture, platform.variant].filter(Boolean).join("/");
 }
 
+/** One entry of an index, as far as the rules read it. */
+interface IndexEntry {
+    platform?: { os?: string; architecture?: string; variant?: string };
+    annotations?: Record<string, string>;
+}
+
 /** BuildKit's attestation manifests: `unknown/unknown`, or annotated as such. */
-function isAttestation(entry: Record<string, any>): boolean {
+function isAttestation(entry: IndexEntry): boolean {
     return entry.annotations?.["vnd.docker.reference.type"] === "attestation-manifest"
         || (entry.platform?.os === "unknown" && entry.platform?.architecture === "unknown");
 }
