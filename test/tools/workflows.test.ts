@@ -25,7 +25,7 @@ describe(".github/workflows", function () {
     it("gates pull requests: npm ci, npm test, the offline gate for dev and prod, then previews with the pack", () => {
         const pr = read("pull-request.yml");
         const steps = pr.jobs.test.steps.map((s: any) => s.run).filter(Boolean);
-        assert.deepEqual(steps, ["npm ci", "npm test", "npm run plan -- --stack dev", "npm run plan -- --stack prod"]);
+        assert.deepEqual(steps, ["npm ci", "sudo apt-get update && sudo apt-get install -y --no-install-recommends docker-registry", "npm test", "npm run plan -- --stack dev", "npm run plan -- --stack prod"]);
         assert.deepEqual([pr.jobs["preview-dev"].with, pr.jobs["preview-prod"].with],
             [{ stack: "dev", command: "preview" }, { stack: "prod", command: "preview", runner: PROD_RUNNER }]);
         const pulumi = read("pulumi-stack.yml").jobs.pulumi.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions@"));
