@@ -144,6 +144,23 @@ export const DEFAULT_INSTANCE_TYPES: Readonly<Record<Architecture, readonly stri
     x86_64: ["m7i.large", "m6i.large"],
 };
 
+/** A node taint, as Kubernetes spells it. */
+export interface NodeTaint {
+    key: string;
+    value?: string;
+    effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+}
+
+/**
+ * EKS Auto Mode's built-in node pools (`computeConfig.nodePools`), from AWS's "Enable or Disable
+ * Built-in NodePools" (EKS user guide): `general-purpose` uses only amd64; `system` supports amd64
+ * and arm64 but carries the `CriticalAddonsOnly` taint, so only pods tolerating it land there.
+ */
+export const EKS_AUTO_MODE_NODE_POOLS: Readonly<Record<string, { architectures: readonly Architecture[]; taints: readonly NodeTaint[] }>> = {
+    "general-purpose": { architectures: ["x86_64"], taints: [] },
+    "system": { architectures: ["arm64", "x86_64"], taints: [{ key: "CriticalAddonsOnly", effect: "NoSchedule" }] },
+};
+
 /**
  * EC2 instance families built on AWS Graviton (arm64). Every other family is x86_64, except the
  * naming rule in {@link instanceTypeArchitecture} for Graviton families newer than this list.

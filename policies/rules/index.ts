@@ -15,7 +15,9 @@ import { imagePlatformReadableFromRegistry } from "./image-platform-readable-fro
 import { imageReferenceByDigest } from "./image-reference-by-digest";
 import { kubernetesRunAsNumericUser } from "./kubernetes-run-as-numeric-user";
 import { kubernetesWorkloadArchitectureMatchesImage } from "./kubernetes-workload-architecture-matches-image";
+import { kubernetesWorkloadSchedulable } from "./kubernetes-workload-schedulable";
 import { lambdaArchitectureMatchesImage } from "./lambda-architecture-matches-image";
+import { lambdaCapacityProviderArchitecture } from "./lambda-capacity-provider-architecture";
 import { lambdaImageStatesArchitectures } from "./lambda-image-states-architectures";
 import { lambdaTracingActive } from "./lambda-tracing-active";
 
@@ -23,9 +25,11 @@ import { lambdaTracingActive } from "./lambda-tracing-active";
 export const POLICIES: Policies = [
     lambdaArchitectureMatchesImage,
     lambdaImageStatesArchitectures,
+    lambdaCapacityProviderArchitecture,
     appRunnerImageIsAmd64,
     ecsTaskArchitectureMatchesImage,
     kubernetesWorkloadArchitectureMatchesImage,
+    kubernetesWorkloadSchedulable,
     eksNodeGroupArchitectureConsistent,
     architectureVerifiable,
     imagePlatformMatchesRegistry,
