@@ -154,26 +154,33 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
         const analyzedInputs = new Map<string, Record<string, unknown>>();
         // step_generator.go continueStepsFromImport: for every registered resource, remediations
         // run first (each replacing the inputs), then analyze on the final inputs.
-        const analyzeOne = async (r: RecordedResource): Promise<void> => {
+        const analyzeOne = async (r: RecordedResource): Promise<{ found: Diagnostic[]; remediated: ReportRemediation[] }> => {
             const provider = providerOf(r, byUrn);
+            const found: Diagnostic[] = [];
+            const remediated: ReportRemediation[] = [];
             let inputs = r.wireInputs;
             for (const remediation of await running.remediate(toAnalyzerResource(r, propertiesForAnalyzer(inputs, false), provider))) {
                 if (remediation.diagnostic !== "") {
-                    diagnostics.push({ policy: remediation.policy, urn: r.urn, level: "advisory", message: remediation.diagnostic,
+                    found.push({ policy: remediation.policy, urn: r.urn, level: "advisory", message: remediation.diagnostic,
                         description: remediation.description, severity: "unspecified" });
                 } else if (remediation.properties !== undefined) {
                     inputs = remediation.properties;
-                    remediations.push({ policy: remediation.policy, urn: r.urn });
+                    remediated.push({ policy: remediation.policy, urn: r.urn });
                 }
             }
             analyzedInputs.set(r.urn, inputs);
-            const found = await running.analyze(toAnalyzerResource(r, propertiesForAnalyzer(inputs), provider));
+            const analyzed = await running.analyze(toAnalyzerResource(r, propertiesForAnalyzer(inputs), provider));
             // analyze_snapshot.go analyzeResource: a diagnostic belongs to the analyzed resource, and a
             // remediate-level violation that remains is mandatory.
-            diagnostics.push(...found.map((d) => ({ ...d, urn: r.urn, level: d.level === "remediate" ? "mandatory" as const : d.level })));
+            found.push(...analyzed.map((d) => ({ ...d, urn: r.urn, level: d.level === "remediate" ? "mandatory" as const : d.level })));
+            return { found, remediated };
         };
         for (let i = 0; i < recorded.length; i += ANALYZE_CONCURRENCY) {
-            await Promise.all(recorded.slice(i, i + ANALYZE_CONCURRENCY).map(analyzeOne));
+            // Calls overlap; results are kept in registration order, so reports are the same every run.
+            for (const { found, remediated } of await Promise.all(recorded.slice(i, i + ANALYZE_CONCURRENCY).map(analyzeOne))) {
+                diagnostics.push(...found);
+                remediations.push(...remediated);
+            }
         }
 
         // step_generator.go AnalyzeResources: the stack policies see every resource's outputs, and a
