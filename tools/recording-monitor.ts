@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as callbackPb from "@pulumi/pulumi/proto/callback_pb";
 import * as resourcePb from "@pulumi/pulumi/proto/resource_pb";
-import { deserializeProperties, serializeProperties } from "@pulumi/pulumi/runtime/rpc";
+import { deserializeProperty, serializeProperties } from "@pulumi/pulumi/runtime/rpc";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
 import * as runtimeState from "@pulumi/pulumi/runtime/state";
@@ -234,7 +234,9 @@ export class RecordingMonitor extends MockMonitor {
      */
     private async provide(urn: string, type: string, name: string, custom: boolean, provider: string,
         wireInputs: Record<string, unknown>, importId: string): Promise<{ id: string; wireOutputs: Record<string, unknown> }> {
-        const inputs = deserializeProperties(Struct.fromJavaScript(wireInputs as Record<string, never>)) as Record<string, unknown>;
+        // What the SDK's deserializeProperties does after `toJavaScript()`, on the object already in hand.
+        const inputs = Object.fromEntries(Object.entries(wireInputs).filter(([, value]) => value !== undefined)
+            .map(([key, value]) => [key, deserializeProperty(value)])) as Record<string, unknown>;
         const result = await this.mocks.newResource({ type, name, inputs, provider, custom, id: importId });
         const state = (await serializeProperties("", result.state)) as Record<string, unknown>;
         this.resources.set(urn, { urn, id: result.id ?? null, state });

@@ -149,13 +149,14 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
         }
 
         const byUrn = new Map(recorded.map((r) => [r.urn, r]));
+        const providerOf = providerLookup(byUrn);
         const diagnostics: Diagnostic[] = [];
         const remediations: ReportRemediation[] = [];
         const analyzedInputs = new Map<string, Record<string, unknown>>();
         // step_generator.go continueStepsFromImport: for every registered resource, remediations
         // run first (each replacing the inputs), then analyze on the final inputs.
         const analyzeOne = async (r: RecordedResource): Promise<{ found: Diagnostic[]; remediated: ReportRemediation[] }> => {
-            const provider = providerOf(r, byUrn);
+            const provider = providerOf(r);
             const found: Diagnostic[] = [];
             const remediated: ReportRemediation[] = [];
             let inputs = r.wireInputs;
@@ -187,7 +188,7 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
         // diagnostic naming no resource of the stack belongs to the default root Stack URN.
         const rootStackUrn = generateUrn(options.stack, project.name, "", ROOT_STACK_TYPE, `${project.name}-${options.stack}`);
         const stackResources = recorded.map((r) => toAnalyzerResource(r,
-            propertiesForAnalyzer(outputsAfterRemediation(r, analyzedInputs.get(r.urn))), providerOf(r, byUrn)));
+            propertiesForAnalyzer(outputsAfterRemediation(r, analyzedInputs.get(r.urn))), providerOf(r)));
         for (const d of await running.analyzeStack(stackResources)) {
             diagnostics.push({ ...d, urn: byUrn.has(d.urn) ? d.urn : rootStackUrn, level: d.level === "remediate" ? "mandatory" : d.level });
         }
@@ -222,13 +223,23 @@ function stackTags(project: ProjectFile): Record<string, string> {
     return { ...tags, ...project.configTags };
 }
 
-/** The resource's provider, as step_generator.go getProviderResource gives it to analyzers. */
-function providerOf(r: RecordedResource, byUrn: Map<string, RecordedResource>): AnalyzerProvider | undefined {
-    if (r.provider === "") {
-        return undefined;
-    }
-    const provider = byUrn.get(r.provider.slice(0, r.provider.lastIndexOf("::")));
-    return provider && { urn: provider.urn, type: provider.type, name: provider.name, properties: propertiesForAnalyzer(provider.wireInputs) };
+/**
+ * The resource's provider, as step_generator.go getProviderResource gives it to analyzers; each
+ * provider's properties are converted once, however many resources use it.
+ */
+function providerLookup(byUrn: Map<string, RecordedResource>): (r: RecordedResource) => AnalyzerProvider | undefined {
+    const converted = new Map<string, AnalyzerProvider | undefined>();
+    return (r) => {
+        if (r.provider === "") {
+            return undefined;
+        }
+        const urn = r.provider.slice(0, r.provider.lastIndexOf("::"));
+        if (!converted.has(urn)) {
+            const provider = byUrn.get(urn);
+            converted.set(urn, provider && { urn: provider.urn, type: provider.type, name: provider.name, properties: propertiesForAnalyzer(provider.wireInputs) });
+        }
+        return converted.get(urn);
+    };
 }
 
 /** A custom resource created from remediated inputs has them in its outputs too. */
