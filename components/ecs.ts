@@ -1,11 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { architectureForTarget } from "./compute-architecture";
+import { architecturesForTarget } from "./compute-architecture";
 import { FARGATE_TASK_SIZES, sizeProblem } from "./compute-sizes";
 import { refuse, requirePort } from "./errors";
 import { assumeRolePolicy, ecrPullStatements, logWriteStatement, policyDocument } from "./iam";
 import { ImageReference } from "./image-reference";
-import { Architecture, ecsCpuArchitecture, runtimeEnvironment } from "./platform";
+import { Architecture, describeChoices, dockerPlatform, ecsCpuArchitecture, runtimeEnvironment } from "./platform";
 
 const TYPE = "polyarch:compute:EcsService";
 const HTTP_PORT = 80;
@@ -16,6 +16,11 @@ export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 export interface EcsServiceArgs {
     /** Image to run; the task's `runtimePlatform.cpuArchitecture` is derived from it. */
     image: ImageReference;
+    /**
+     * For an image index: which of its architectures the task runs (a task runs one). Default the
+     * image's `architecture`. Must be one the index covers.
+     */
+    architecture?: Architecture;
     /** VPC for the service's security group (and load balancer). */
     vpcId: pulumi.Input<string>;
     /** Subnets the tasks run in (private subnets with NAT or VPC endpoints to reach ECR). */
@@ -63,7 +68,12 @@ export class EcsService extends pulumi.ComponentResource {
     public readonly url?: pulumi.Output<string>;
 
     constructor(name: string, args: EcsServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        const arch = architectureForTarget(TYPE, name, "ecs", args.image);
+        const covered = architecturesForTarget(TYPE, name, "ecs", args.image);
+        const arch = args.architecture ?? covered[0];
+        if (!covered.includes(arch)) {
+            throw refuse(TYPE, name, "architecture", `got '${String(arch)}' but the image covers only ` +
+                `${covered.map(dockerPlatform).join(", ")}; choose ${describeChoices(covered)}, or add ${String(arch)} to the image`);
+        }
         const cpu = args.cpu ?? 256;
         const port = args.port ?? 8080;
         // The smallest memory this CPU size allows, so choosing only cpu is always a valid task.

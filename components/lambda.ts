@@ -4,7 +4,8 @@ import { architectureForTarget } from "./compute-architecture";
 import { refuse } from "./errors";
 import { XRAY_WRITE_STATEMENT, assumeRolePolicy, logWriteStatement, policyDocument } from "./iam";
 import { ImageReference } from "./image-reference";
-import { Architecture, RUNTIME_DEFAULTS, lambdaArchitecture, runtimeEnvironment } from "./platform";
+import { CapacityProviderReference } from "./lambda-capacity-provider";
+import { Architecture, RUNTIME_DEFAULTS, dockerPlatform, instanceTypeArchitecture, lambdaArchitecture, runtimeEnvironment } from "./platform";
 
 const TYPE = "polyarch:compute:LambdaService";
 
@@ -34,6 +35,12 @@ export interface LambdaServiceArgs {
      * Passed to the function itself, since a component's own `dependsOn` does not reach its children.
      */
     pullPermission?: pulumi.Input<pulumi.Resource>[];
+    /**
+     * Run on Lambda Managed Instances: a `LambdaCapacityProvider` (or any provider's ARN with its
+     * declared architectures and instance types). Its architectures and the families of its
+     * instance types must include the image's architecture; anything else is refused here.
+     */
+    capacityProvider?: CapacityProviderReference;
 }
 
 /**
@@ -53,6 +60,7 @@ export class LambdaService extends pulumi.ComponentResource {
         const timeout = args.timeout ?? 30;
         checkRange(name, "memorySize", memorySize, LAMBDA_LIMITS.minMemoryMb, LAMBDA_LIMITS.maxMemoryMb, "MB");
         checkRange(name, "timeout", timeout, LAMBDA_LIMITS.minTimeoutSeconds, LAMBDA_LIMITS.maxTimeoutSeconds, "seconds");
+        checkCapacityProvider(name, arch, args.capacityProvider);
         super(TYPE, name, {}, opts);
 
         const tracing = args.tracing ?? true;
@@ -83,6 +91,9 @@ export class LambdaService extends pulumi.ComponentResource {
             environment: { variables: { ...runtimeEnvironment(arch, vcpus), ...args.environment } },
             tracingConfig: { mode: tracing ? "Active" : "PassThrough" },
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+            capacityProviderConfig: args.capacityProvider
+                ? { lambdaManagedInstancesCapacityProviderConfig: { capacityProviderArn: args.capacityProvider.arn } }
+                : undefined,
             tags: args.tags,
         }, { parent: this, dependsOn: [rolePolicy, ...(args.pullPermission ?? [])] });
 
@@ -95,6 +106,21 @@ export class LambdaService extends pulumi.ComponentResource {
             functionName: this.functionName,
             architecture: this.architecture,
         });
+    }
+}
+
+/** A function on a capacity provider runs on its instances: they must be of the image's architecture. */
+function checkCapacityProvider(name: string, arch: Architecture, provider: CapacityProviderReference | undefined): void {
+    if (provider === undefined) {
+        return;
+    }
+    if (!provider.architectures.includes(arch)) {
+        throw refuse(TYPE, name, "capacityProvider", `its instances are ${provider.architectures.join(", ") || "of no architecture"} ` +
+            `but the image is ${arch} (${dockerPlatform(arch)}); attach a ${arch} capacity provider or rebuild the image`);
+    }
+    const wrong = (provider.instanceTypes ?? []).filter((type) => instanceTypeArchitecture(type) !== undefined && instanceTypeArchitecture(type) !== arch);
+    if (wrong.length > 0) {
+        throw refuse(TYPE, name, "capacityProvider.instanceTypes", `${wrong.join(", ")} cannot run the ${arch} image; allow ${arch} instance types only`);
     }
 }
 

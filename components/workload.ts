@@ -1,14 +1,18 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { architectureForTarget } from "./compute-architecture";
+import { architecturesForTarget } from "./compute-architecture";
 import { refuse, requirePort } from "./errors";
 import { ImageReference } from "./image-reference";
-import { Architecture, KUBERNETES_ARCH_LABEL, kubernetesArch, runtimeEnvironment } from "./platform";
+import { Architecture, KUBERNETES_ARCH_LABEL, kubernetesArch, runtimeEnvironmentForAny } from "./platform";
 
 const TYPE = "polyarch:kubernetes:Workload";
 
 export interface WorkloadArgs {
-    /** Image to run; the pod's `nodeSelector` `kubernetes.io/arch` is derived from it. */
+    /**
+     * Image to run; the pod's node selection on `kubernetes.io/arch` is derived from it: a
+     * `nodeSelector` for a single-platform image, a required node affinity over every covered
+     * architecture (that the cluster has nodes of) for an index.
+     */
     image: ImageReference;
     /** Architectures the cluster has node groups for; an image with none to run on is refused. */
     nodeArchitectures?: Architecture[];
@@ -38,21 +42,25 @@ export interface WorkloadArgs {
 export const DEFAULT_RUN_AS = { user: 1000, group: 1000 } as const;
 
 /**
- * A Kubernetes Deployment and ClusterIP Service pinned to nodes of the image's architecture, so a
+ * A Kubernetes Deployment and ClusterIP Service pinned to nodes of the image's architecture(s), so a
  * mixed cluster never schedules an arm64 image onto an x86 node (or the reverse).
  */
 export class Workload extends pulumi.ComponentResource {
     public readonly deployment: k8s.apps.v1.Deployment;
     public readonly service: k8s.core.v1.Service;
+    /** The first architecture its pods may run on (the image's own for a single-platform image). */
     public readonly architecture: Architecture;
+    /** Every architecture its pods may run on. */
+    public readonly architectures: readonly Architecture[];
     /** In-cluster DNS name of the service. */
     public readonly endpoint: pulumi.Output<string>;
 
     constructor(name: string, args: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
-        const arch = architectureForTarget(TYPE, name, "eks", args.image);
-        if (args.nodeArchitectures !== undefined && !args.nodeArchitectures.includes(arch)) {
-            throw refuse(TYPE, name, "image", `the image is ${arch} but the cluster only has ` +
-                `${args.nodeArchitectures.join(", ") || "no"} node groups; add a ${arch} node group or rebuild the image`);
+        const covered = architecturesForTarget(TYPE, name, "eks", args.image);
+        const runnable = args.nodeArchitectures === undefined ? covered : covered.filter((a) => args.nodeArchitectures?.includes(a));
+        if (runnable.length === 0) {
+            throw refuse(TYPE, name, "image", `the image is ${covered.join(", ")} but the cluster only has ` +
+                `${args.nodeArchitectures?.join(", ") || "no"} node groups; add a ${covered[0]} node group or rebuild the image`);
         }
         const port = args.port ?? 8080;
         const replicas = args.replicas ?? 2;
@@ -71,7 +79,7 @@ export class Workload extends pulumi.ComponentResource {
         super(TYPE, name, {}, opts);
 
         const labels = { "app.kubernetes.io/name": name, "app.kubernetes.io/managed-by": "polyarch" };
-        const environment = { ...runtimeEnvironment(arch, cpu), ...args.environment };
+        const environment = { ...runtimeEnvironmentForAny(runnable, cpu), ...args.environment };
         const probe = { httpGet: { path: args.healthCheckPath ?? "/healthz", port } };
         this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
             metadata: { namespace: args.namespace, labels },
@@ -81,7 +89,7 @@ export class Workload extends pulumi.ComponentResource {
                 template: {
                     metadata: { labels },
                     spec: {
-                        nodeSelector: { [KUBERNETES_ARCH_LABEL]: kubernetesArch(arch) },
+                        ...nodeSelection(runnable),
                         securityContext: {
                             runAsNonRoot: true,
                             runAsUser: runAs.user,
@@ -115,8 +123,30 @@ export class Workload extends pulumi.ComponentResource {
             spec: { type: "ClusterIP", selector: labels, ports: [{ port: 80, targetPort: port, name: "http" }] },
         }, { parent: this });
 
-        this.architecture = arch;
+        this.architecture = runnable[0];
+        this.architectures = runnable;
         this.endpoint = pulumi.interpolate`${this.service.metadata.name}.${this.service.metadata.namespace}.svc.cluster.local`;
-        this.registerOutputs({ architecture: arch, endpoint: this.endpoint });
+        this.registerOutputs({ architecture: this.architecture, architectures: runnable, endpoint: this.endpoint });
     }
+}
+
+/**
+ * One architecture: a `nodeSelector`. Several (an index on a mixed cluster): a required node
+ * affinity `kubernetes.io/arch In [...]`, so the scheduler may use any node group the index covers.
+ */
+function nodeSelection(architectures: readonly Architecture[]): Record<string, unknown> {
+    if (architectures.length === 1) {
+        return { nodeSelector: { [KUBERNETES_ARCH_LABEL]: kubernetesArch(architectures[0]) } };
+    }
+    return {
+        affinity: {
+            nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                    nodeSelectorTerms: [{
+                        matchExpressions: [{ key: KUBERNETES_ARCH_LABEL, operator: "In", values: architectures.map(kubernetesArch) }],
+                    }],
+                },
+            },
+        },
+    };
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { ARCHITECTURES } from "../components/platform";
+import { ARCHITECTURES, Architecture } from "../components/platform";
+import { SERVICE_SCHEMAS } from "./targets";
 import { EKS_ACCESS_POLICIES, EksAccessPolicy } from "../components/eks-access";
-import { LAMBDA_LIMITS } from "../components/lambda";
 
 /**
  * The shape of `Pulumi.<stack>.yaml` under the `polyarch:` namespace. Every object is strict, so a
@@ -15,73 +15,13 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 /** EKS capacity types polyarch offers (CAPACITY_BLOCK needs a reservation, which polyarch does not manage). */
 export const NODE_CAPACITY_TYPES = ["ON_DEMAND", "SPOT"] as const;
 
-/** Lowercase, starts with a letter, DNS label and ECR safe; short enough for derived AWS names. */
-export const SERVICE_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+/** Every `polyarch:services` entry: one schema per target, from the target's module (infra/targets/). */
+export const serviceSchema = z.discriminatedUnion("target", [...SERVICE_SCHEMAS]);
 
-const serviceName = z.string().regex(SERVICE_NAME_PATTERN, {
-    message: "must be 2-32 characters of lowercase letters, digits and '-', starting with a letter and not ending with '-' (ECR and DNS safe)",
-});
-const architecture = z.enum(ARCHITECTURES as [string, ...string[]]);
-const port = z.number().int().min(1).max(65535);
-/** An ACM certificate ARN, in any partition. */
-const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
 /** An IAM role or user ARN (the principals an EKS access entry accepts). */
 const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/;
-const healthPath = z.string().regex(/^\/[\x21-\x7e]*$/, { message: "must be an absolute HTTP path such as /healthz" });
-const environment = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be a valid environment variable name" }), z.string());
 
-/** Keys every service has, whatever its target. */
-const common = {
-    name: serviceName,
-    context: z.string().min(1),
-    dockerfile: z.string().min(1).optional(),
-    architecture: architecture.optional(),
-    env: environment.optional(),
-};
-
-const lambdaService = z.object({
-    ...common,
-    target: z.literal("lambda"),
-    memory: z.number().int().min(LAMBDA_LIMITS.minMemoryMb).max(LAMBDA_LIMITS.maxMemoryMb).optional(),
-    timeout: z.number().int().min(LAMBDA_LIMITS.minTimeoutSeconds).max(LAMBDA_LIMITS.maxTimeoutSeconds).optional(),
-    reservedConcurrency: z.number().int().min(0).optional(),
-    tracing: z.boolean().optional(),
-}).strict();
-
-const eksService = z.object({
-    ...common,
-    target: z.literal("eks"),
-    replicas: z.number().int().min(0).max(100).optional(),
-    port: port.optional(),
-    cpu: z.number().min(0.05).max(64).optional(),
-    memory: z.number().int().min(32).max(262144).optional(),
-    healthPath: healthPath.optional(),
-}).strict();
-
-const appRunnerService = z.object({
-    ...common,
-    target: z.literal("apprunner"),
-    /** CPU units; with memory, one of App Runner's pairs (checked in config.ts against the size table). */
-    cpu: z.number().int().optional(),
-    memory: z.number().int().optional(),
-    port: port.optional(),
-    healthPath: healthPath.optional(),
-}).strict();
-
-const ecsService = z.object({
-    ...common,
-    target: z.literal("ecs"),
-    cpu: z.number().int().optional(),
-    memory: z.number().int().optional(),
-    port: port.optional(),
-    desiredCount: z.number().int().min(0).max(100).optional(),
-    healthPath: healthPath.optional(),
-    public: z.boolean().optional(),
-    /** ACM certificate for the public load balancer's HTTPS listener (required for a public prod service). */
-    certificateArn: z.string().regex(ACM_CERTIFICATE_ARN, { message: "must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)" }).optional(),
-}).strict();
-
-export const serviceSchema = z.discriminatedUnion("target", [lambdaService, eksService, appRunnerService, ecsService]);
+const builderName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { message: "must be a buildx builder name" });
 
 export const networkSchema = z.object({
     availabilityZones: z.number().int().min(2).max(6).optional(),
@@ -131,7 +71,12 @@ export const polyarchKeys = {
     eks: eksSchema,
     registry: registrySchema,
     logRetentionDays: z.union(LOG_RETENTION_DAYS.map((v) => z.literal(v)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>]),
-    builder: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { message: "must be a buildx builder name" }),
+    builder: builderName,
+    /**
+     * A buildx builder per architecture (a native arm64 node for arm64, an amd64 one for x86_64), so
+     * no platform of a multi-architecture image builds under QEMU; `builder` covers the others.
+     */
+    builders: z.object(Object.fromEntries(ARCHITECTURES.map((arch) => [arch, builderName.optional()])) as Record<Architecture, z.ZodOptional<typeof builderName>>).strict(),
     tags: z.record(z.string().min(1).max(128), z.string().max(256)),
 } as const;
 

@@ -1,21 +1,27 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { PolyarchInputError } from "../components/errors";
-import { APPRUNNER_INSTANCE_SIZES, FARGATE_TASK_SIZES, sizeProblem } from "../components/compute-sizes";
 import { EksAccessGrant } from "../components/eks-access";
 import { NodeGroupArgs } from "../components/node-group";
 import {
-    Architecture, ComputeTarget, DEFAULT_INSTANCE_TYPES, describeChoices, defaultArchitecture, instanceTypeArchitecture,
-    otherArchitecture, targetRestriction,
+    Architecture, DEFAULT_INSTANCE_TYPES, describeChoices, defaultArchitecture, dockerPlatform, instanceTypeArchitecture,
+    otherArchitecture, singleManifestReason, targetRestriction,
 } from "../components/platform";
+import { ConfigError } from "./config-error";
 import { PolyarchKey, ServiceConfig, polyarchKeys } from "./config-schema";
+import { TARGET_MODULES } from "./targets";
+import { TargetModule } from "./targets/target-module";
+
+export { ConfigError };
 
 export type Profile = "dev" | "prod";
 
 /** One service, validated, with its architecture decided and its paths resolved. */
 export type ServiceSettings = ServiceConfig & {
+    /** What a single-architecture compute runs (for an index, one of `architectures`). */
     architecture: Architecture;
+    /** What the image is built for: one platform, or an index of several, `architecture` first. */
+    architectures: Architecture[];
     /** Absolute build context. */
     contextPath: string;
     /** Absolute Dockerfile path. */
@@ -47,6 +53,8 @@ export interface StackSettings {
     registry: { immutableTags: boolean; forceDelete: boolean; keepReleases: number; customerManagedKey: boolean };
     logRetentionDays: number;
     builder?: string;
+    /** A builder per architecture (falling back to `builder`). */
+    builders: Partial<Record<Architecture, string>>;
     tags: Record<string, string>;
     /** protect + retainOnDelete on data-bearing resources (and pushed images). */
     protectData: boolean;
@@ -58,7 +66,7 @@ export interface StackSettings {
  * Per-profile defaults. dev: cheap and quick to tear down. prod: multi-AZ, protected, encrypted,
  * private, logged, retained.
  */
-export const PROFILE_DEFAULTS: Readonly<Record<Profile, Omit<StackSettings, "stack" | "profile" | "region" | "projectRoot" | "services" | "builder" | "tags">>> = {
+export const PROFILE_DEFAULTS: Readonly<Record<Profile, Omit<StackSettings, "stack" | "profile" | "region" | "projectRoot" | "services" | "builder" | "builders" | "tags">>> = {
     dev: {
         network: { availabilityZones: 2, natGateways: "Single", cidrBlock: "10.20.0.0/16", vpcEndpoints: false },
         eks: {
@@ -98,14 +106,6 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, Omit<StackSettings, "sta
         requireHttps: true,
     },
 };
-
-/** A config problem: the key path, what was wrong, and what is allowed. Never a stack trace. */
-export class ConfigError extends PolyarchInputError {
-    constructor(keyPath: string, reason: string) {
-        super(keyPath, reason);
-        this.name = "ConfigError";
-    }
-}
 
 export interface ParseOptions {
     stack: string;
@@ -148,6 +148,7 @@ export function parseStackConfig(config: Record<string, unknown>, options: Parse
         registry: { ...defaults.registry, ...registry },
         logRetentionDays: values.logRetentionDays === undefined ? defaults.logRetentionDays : parseKey("logRetentionDays", values.logRetentionDays),
         builder: values.builder === undefined ? undefined : parseKey("builder", values.builder),
+        builders: values.builders === undefined ? {} : parseKey("builders", values.builders) as Partial<Record<Architecture, string>>,
         tags: values.tags === undefined ? {} : parseKey("tags", values.tags),
         protectData: defaults.protectData,
         requireHttps: defaults.requireHttps,
@@ -345,12 +346,8 @@ function editDistance(a: string, b: string): number {
 
 function resolveService(service: ServiceConfig, index: number, projectRoot: string, requireHttps: boolean): ServiceSettings {
     const at = (key: string) => `polyarch:services[${index}].${key}`;
-    const target: ComputeTarget = service.target;
-    const architecture = (service.architecture ?? defaultArchitecture(target)) as Architecture;
-    const restriction = targetRestriction(target, architecture);
-    if (restriction !== undefined) {
-        throw new ConfigError(at("architecture"), `got '${architecture}' for target '${target}'; ${restriction}`);
-    }
+    const module = TARGET_MODULES[service.target] as TargetModule<typeof service.target>;
+    const { architecture, architectures } = resolveArchitectures(service, module, at);
     const root = path.resolve(projectRoot);
     const contextPath = path.resolve(root, service.context);
     if (path.isAbsolute(service.context) || !isInside(root, contextPath)) {
@@ -369,22 +366,54 @@ function resolveService(service: ServiceConfig, index: number, projectRoot: stri
         throw new ConfigError(service.dockerfile ? at("dockerfile") : at("context"),
             `no Dockerfile at '${dockerfileRelative}'; add one or set polyarch:services[${index}].dockerfile`);
     }
-    // Sizes are pairs, not ranges: the same tables the components check, with the same defaults.
-    if (service.target === "ecs" || service.target === "apprunner") {
-        const [table, label, defaultCpu] = service.target === "ecs"
-            ? [FARGATE_TASK_SIZES, "Fargate", 256] as const
-            : [APPRUNNER_INSTANCE_SIZES, "App Runner", 1024] as const;
-        const cpu = service.cpu ?? defaultCpu;
-        const problem = sizeProblem(table, label, cpu, service.memory ?? table[cpu]?.[0] ?? 0);
-        if (problem !== undefined) {
-            throw new ConfigError(at(problem.field), problem.reason);
+    const resolved = { ...service, architecture, architectures, contextPath, dockerfilePath } as ServiceSettings;
+    module.check?.(resolved as never, at, { requireHttps });
+    return resolved;
+}
+
+/**
+ * The image's platforms (`architectures`, default the one `architecture`) and what the compute
+ * runs: the service's `architecture`, else the target's default when the image covers it, else
+ * the first listed; for a target that decides itself (ECS Express Mode), what it decides.
+ */
+function resolveArchitectures(
+    service: ServiceConfig, module: TargetModule<ServiceConfig["target"]>, at: (key: string) => string,
+): { architecture: Architecture; architectures: Architecture[] } {
+    const target = service.target;
+    const listed = service.architectures as Architecture[] | undefined;
+    if (listed !== undefined) {
+        const duplicate = listed.find((arch, i) => listed.indexOf(arch) !== i);
+        if (duplicate !== undefined) {
+            throw new ConfigError(at("architectures"), `lists '${duplicate}' twice; list each architecture once`);
         }
+        const reason = listed.length > 1 ? singleManifestReason(target) : undefined;
+        if (reason !== undefined) {
+            throw new ConfigError(at("architectures"), `got ${JSON.stringify(listed)} for target '${target}'; ${reason}`);
+        }
+        listed.forEach((arch, i) => {
+            const restriction = targetRestriction(target, arch);
+            if (restriction !== undefined) {
+                throw new ConfigError(at(`architectures[${i}]`), `got '${arch}' for target '${target}'; ${restriction}`);
+            }
+        });
     }
-    if (service.target === "ecs" && service.public && requireHttps && service.certificateArn === undefined) {
-        throw new ConfigError(at("certificateArn"), "is required for a public service in a prod stack: its load balancer " +
-            "serves HTTPS only; set an ACM certificate ARN for the service's domain, or set public: false");
+    const requested = service.architecture as Architecture | undefined;
+    const covered = listed ?? [requested ?? defaultArchitecture(target)];
+    const decided = module.runsArchitecture?.(covered);
+    if (decided !== undefined && requested !== undefined && requested !== decided) {
+        throw new ConfigError(at("architecture"), `got '${requested}' but target '${target}' runs ${decided} from an image of ` +
+            `${covered.map(dockerPlatform).join(", ")}; remove 'architecture', or list only ${requested} in 'architectures'`);
     }
-    return { ...service, architecture, contextPath, dockerfilePath };
+    const architecture = decided ?? requested ?? (covered.includes(defaultArchitecture(target)) ? defaultArchitecture(target) : covered[0]);
+    if (!covered.includes(architecture)) {
+        throw new ConfigError(at("architecture"), `got '${architecture}' but 'architectures' is ${JSON.stringify(covered)}; ` +
+            `choose ${describeChoices(covered)}, or add it to 'architectures'`);
+    }
+    const restriction = targetRestriction(target, architecture);
+    if (restriction !== undefined) {
+        throw new ConfigError(at("architecture"), `got '${architecture}' for target '${target}'; ${restriction}`);
+    }
+    return { architecture, architectures: [architecture, ...covered.filter((arch) => arch !== architecture)] };
 }
 
 function isInside(root: string, candidate: string): boolean {

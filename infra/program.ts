@@ -1,24 +1,24 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AppRunnerService } from "../components/apprunner";
 import { dataProtection } from "../components/data-protection";
-import { EcsService } from "../components/ecs";
-import { EksCluster } from "../components/eks-cluster";
 import { ServiceImage } from "../components/image";
-import { LambdaService } from "../components/lambda";
-import { NodeGroup } from "../components/node-group";
-import { Architecture, ComputeTarget, defaultArchitecture } from "../components/platform";
+import { MultiArchImage } from "../components/multi-arch-image";
+import { Architecture, ComputeTarget } from "../components/platform";
 import { ServiceRepository } from "../components/registry";
 import { PrivateEndpoints } from "../components/vpc-endpoints";
-import { Workload } from "../components/workload";
 import { ServiceSettings, StackSettings } from "./config";
+import { TARGET_MODULES } from "./targets";
+import { Deployment, StackContext, TargetModule } from "./targets/target-module";
 
 /** What the stack exports per service. */
 export interface ServiceOutput {
     target: ComputeTarget;
+    /** The architecture the compute runs (for a workload of an index: the first it may run). */
     architecture: Architecture;
+    /** Every architecture it may run on, when more than one (an EKS workload of an index). */
+    architectures?: Architecture[];
+    /** The image's platform(s), e.g. `linux/arm64` or `linux/arm64,linux/amd64`. */
     platform: string;
     imageUri: pulumi.Output<string>;
     /** Function ARN, service URL, load balancer URL or in-cluster DNS name. */
@@ -33,8 +33,9 @@ export interface StackOutputs {
 }
 
 /**
- * The polyarch stack: one ECR repository and one single-platform image per service, and the compute
- * its target needs, each deriving its architecture from that image.
+ * The polyarch stack: one ECR repository and one image per service (an index when it lists several
+ * architectures), then each service's compute, deployed by its target's module (infra/targets/),
+ * each deriving its architecture from that image.
  */
 export function buildStack(settings: StackSettings, secretEnvironment = false): StackOutputs {
     const tags = { "polyarch:stack": settings.stack, "polyarch:profile": settings.profile, ...settings.tags };
@@ -72,154 +73,74 @@ export function buildStack(settings: StackSettings, secretEnvironment = false): 
         tags,
     }, dataProtection(settings.protectData)) : undefined;
 
-    const environmentOf = (service: ServiceSettings): Record<string, pulumi.Input<string>> =>
-        Object.fromEntries(Object.entries(service.env ?? {}).map(([key, value]) =>
-            [key, secretEnvironment ? pulumi.secret(value) : value]));
-
-    const deployments = settings.services.map((service) => {
+    const deployments: Deployment[] = settings.services.map((service) => {
+        const module = TARGET_MODULES[service.target] as TargetModule<ComputeTarget>;
         const repository = new ServiceRepository(service.name, {
             repositoryName: `polyarch-${settings.stack}/${service.name}`,
             immutableTags: settings.registry.immutableTags,
             forceDelete: settings.registry.forceDelete,
             keepReleases: settings.registry.keepReleases,
             kmsKeyArn: ecrKey?.arn,
-            allowLambdaPull: service.target === "lambda",
+            allowLambdaPull: module.lambdaPull === true,
             protectData: settings.protectData,
             tags,
         });
-        const image = new ServiceImage(service.name, {
+        const build = {
             repository,
             context: service.contextPath,
             dockerfile: service.dockerfilePath,
-            architecture: service.architecture,
-            forLambda: service.target === "lambda",
-            builder: settings.builder,
             // A deployed digest must outlive the image resource (a rollback pins it).
             retainOnDelete: settings.protectData,
-        });
+        };
+        const image = service.architectures.length > 1
+            ? new MultiArchImage(service.name, { ...build, architectures: service.architectures, builders: settings.builders, builder: settings.builder })
+            : new ServiceImage(service.name, {
+                ...build,
+                architecture: service.architecture,
+                forLambda: service.target === "lambda",
+                builder: settings.builders[service.architecture] ?? settings.builder,
+            });
         return { service, repository, image };
     });
 
     const outputs: StackOutputs = { services: {} };
-    const record = (service: ServiceSettings, image: ServiceImage, endpoint: pulumi.Output<string>) => {
-        outputs.services[service.name] = {
-            target: service.target,
-            architecture: image.architecture,
-            platform: image.platform,
-            imageUri: image.imageUri,
-            endpoint,
-        };
+    const shared = new Map<string, unknown>();
+    const ctx: StackContext = {
+        settings,
+        tags,
+        network,
+        environmentOf: (service: ServiceSettings) => Object.fromEntries(Object.entries(service.env ?? {}).map(([key, value]) =>
+            [key, secretEnvironment ? pulumi.secret(value) : value])),
+        shared<R>(key: string, make: () => R): R {
+            if (!shared.has(key)) {
+                shared.set(key, make());
+            }
+            return shared.get(key) as R;
+        },
+        record({ service, image }, endpoint, runs) {
+            outputs.services[service.name] = {
+                target: service.target,
+                architecture: runs.architecture,
+                ...(runs.architectures && runs.architectures.length > 1 ? { architectures: [...runs.architectures] } : {}),
+                platform: image.platform,
+                imageUri: image.imageUri,
+                endpoint,
+            };
+        },
+        exportValue(key, value) {
+            outputs[key] = value;
+        },
     };
 
-    let ecsCluster: aws.ecs.Cluster | undefined;
-    for (const { service, repository, image } of deployments) {
-        switch (service.target) {
-            case "lambda": {
-                const fn = new LambdaService(service.name, {
-                    image,
-                    memorySize: service.memory,
-                    timeout: service.timeout,
-                    reservedConcurrency: service.reservedConcurrency,
-                    tracing: service.tracing,
-                    environment: environmentOf(service),
-                    logRetentionDays: settings.logRetentionDays,
-                    tags,
-                    // Lambda checks at create time that it may pull: wait for the repository policy.
-                    pullPermission: [repository],
-                });
-                record(service, image, fn.functionArn);
-                break;
-            }
-            case "apprunner": {
-                const app = new AppRunnerService(service.name, {
-                    image,
-                    cpu: service.cpu,
-                    memory: service.memory,
-                    port: service.port,
-                    healthCheckPath: service.healthPath,
-                    environment: environmentOf(service),
-                    tags,
-                });
-                record(service, image, app.serviceUrl);
-                break;
-            }
-            case "ecs": {
-                ecsCluster ??= new aws.ecs.Cluster("ecs", {
-                    settings: [{ name: "containerInsights", value: "enabled" }],
-                    tags,
-                });
-                const ecs = new EcsService(service.name, {
-                    image,
-                    vpcId: network().vpcId,
-                    subnetIds: network().privateSubnetIds,
-                    loadBalancerSubnetIds: service.public ? network().publicSubnetIds : undefined,
-                    clusterArn: ecsCluster.arn,
-                    cpu: service.cpu,
-                    memory: service.memory,
-                    port: service.port,
-                    desiredCount: service.desiredCount,
-                    certificateArn: service.certificateArn,
-                    requireHttps: settings.requireHttps,
-                    healthCheckPath: service.healthPath,
-                    environment: environmentOf(service),
-                    logRetentionDays: settings.logRetentionDays,
-                    tags,
-                });
-                record(service, image, ecs.url ?? ecs.service.name);
-                break;
-            }
-            case "eks":
-                break; // below, once the cluster exists
-        }
+    // Entries in the order the stack lists them; then the targets whose entries need each other.
+    for (const deployment of deployments) {
+        (TARGET_MODULES[deployment.service.target] as TargetModule<ComputeTarget>).deploy?.(deployment, ctx);
     }
-
-    type EksDeployment = { service: Extract<ServiceSettings, { target: "eks" }>; repository: ServiceRepository; image: ServiceImage };
-    const eksServices = deployments.filter((d): d is EksDeployment => d.service.target === "eks");
-    if (eksServices.length > 0) {
-        const cluster = new EksCluster("eks", {
-            subnetIds: network().privateSubnetIds,
-            version: settings.eks.version,
-            endpointPrivateAccess: true,
-            endpointPublicAccess: settings.eks.endpointPublicAccess,
-            publicAccessCidrs: settings.eks.publicAccessCidrs,
-            encryptSecrets: settings.eks.encryptSecrets,
-            kmsDeletionWindowDays: settings.eks.kmsDeletionWindowDays,
-            enabledLogTypes: settings.eks.logTypes,
-            logRetentionDays: settings.logRetentionDays,
-            accessEntries: settings.eks.accessEntries,
-            protectData: settings.protectData,
-            tags,
-        });
-        // Always a group of EKS's default architecture (Graviton); a second group only when some
-        // eks service asks for the other architecture.
-        const primary = defaultArchitecture("eks");
-        const architectures = [...new Set<Architecture>([primary, ...eksServices.map(({ image }) => image.architecture)])];
-        const nodeGroups = architectures.map((arch) => new NodeGroup(arch === primary ? "graviton" : "x86", {
-            clusterName: cluster.clusterName,
-            architecture: arch,
-            subnetIds: network().privateSubnetIds,
-            instanceTypes: arch === primary ? settings.eks.instanceTypes : settings.eks.x86InstanceTypes,
-            os: settings.eks.os,
-            scaling: settings.eks.scaling,
-            capacityType: settings.eks.capacityType,
-            tags,
-        }));
-        const provider = new k8s.Provider("eks", { kubeconfig: cluster.kubeconfig, enableServerSideApply: true });
-        for (const { service, image } of eksServices) {
-            const workload = new Workload(service.name, {
-                image,
-                nodeArchitectures: architectures,
-                replicas: service.replicas,
-                port: service.port,
-                cpu: service.cpu,
-                memoryMiB: service.memory,
-                healthCheckPath: service.healthPath,
-                environment: environmentOf(service),
-            }, { provider, dependsOn: nodeGroups });
-            record(service, image, workload.endpoint);
+    for (const module of Object.values(TARGET_MODULES) as TargetModule<ComputeTarget>[]) {
+        const mine = deployments.filter((d) => d.service.target === module.target);
+        if (module.deployAll !== undefined && mine.length > 0) {
+            module.deployAll(mine, ctx);
         }
-        outputs.eksClusterName = cluster.clusterName;
-        outputs.kubeconfig = cluster.kubeconfig;
     }
     outputs.vpcId = vpc?.vpcId;
     return outputs;

@@ -87,6 +87,20 @@ export function mockResourceOutputs(type: string, name: string, inputs: Record<s
                 id: String(inputs.family ?? physical),
                 state: { ...inputs, arn: arn("ecs", `task-definition/${String(inputs.family ?? physical)}:1`), revision: 1 },
             };
+        case "aws:ecs/expressGatewayService:ExpressGatewayService":
+            // Express assigns the service an HTTPS endpoint on an AWS-provided domain.
+            return {
+                id: arn("ecs", `service/default/${physical}`),
+                state: {
+                    ...inputs,
+                    serviceName: physical,
+                    serviceArn: arn("ecs", `service/default/${physical}`),
+                    cluster: inputs.cluster ?? "default",
+                    ingressPaths: [{ accessType: "PUBLIC", endpoint: `${physical}.ecs.${MOCK_REGION}.on.aws` }],
+                },
+            };
+        case "aws:lambda/capacityProvider:CapacityProvider":
+            return { id: physical, state: { ...inputs, name: physical, arn: arn("lambda", `capacity-provider:${physical}`) } };
         case "aws:ecs/service:Service":
             return { id: arn("ecs", `service/${physical}`), state: { ...inputs, name: physical } };
         case "aws:lb/loadBalancer:LoadBalancer":

@@ -19,8 +19,11 @@ export type ImagePlatforms =
     | { kind: "unset" }
     /** The platform is an output not known during preview. */
     | { kind: "unknown" }
-    /** A platform spelling the catalog does not know (e.g. linux/arm/v7). */
-    | { kind: "unsupported"; platforms: string[] };
+    /**
+     * Some platform the catalog does not know (e.g. linux/arm/v7): every platform listed, and the
+     * catalogued architectures among them.
+     */
+    | { kind: "unsupported"; platforms: string[]; architectures: Architecture[] };
 
 /**
  * The part of a resource the tracing needs. @pulumi/policy's PolicyResource has it, and so does
@@ -118,15 +121,15 @@ export class StackIndex {
                     return { kind: "unknown" };
                 }
                 const parts = sources.map((s) => this.platformsOf(s));
-                for (const kind of ["unknown", "unset", "unsupported"] as const) {
+                for (const kind of ["unknown", "unset"] as const) {
                     const bad = parts.find((p) => p.kind === kind);
                     if (bad) {
                         return bad;
                     }
                 }
-                const known = parts.filter((p): p is Extract<ImagePlatforms, { kind: "known" }> => p.kind === "known");
+                const known = parts as Extract<ImagePlatforms, { kind: "known" | "unsupported" }>[];
                 return {
-                    kind: "known",
+                    kind: known.some((p) => p.kind === "unsupported") ? "unsupported" : "known",
                     architectures: [...new Set(known.flatMap((p) => p.architectures))],
                     platforms: [...new Set(known.flatMap((p) => p.platforms))],
                     index: true,
@@ -152,10 +155,10 @@ function fromList(value: unknown): ImagePlatforms {
     // docker CLI style "linux/amd64,linux/arm64" in one string counts as two platforms.
     const platforms = (list as string[]).flatMap((p) => p.split(",")).map((p) => p.trim()).filter(Boolean);
     const architectures = platforms.map(parseArchitecture);
+    const unique = [...new Set(architectures.filter((a): a is Architecture => a !== undefined))];
     if (architectures.some((a) => a === undefined)) {
-        return { kind: "unsupported", platforms };
+        return { kind: "unsupported", platforms, architectures: unique };
     }
-    const unique = [...new Set(architectures as Architecture[])];
     return { kind: "known", architectures: unique, platforms, index: platforms.length > 1 };
 }
 

@@ -13,7 +13,7 @@
 export type Architecture = "arm64" | "x86_64";
 
 /** Where a service runs. */
-export type ComputeTarget = "lambda" | "eks" | "apprunner" | "ecs";
+export type ComputeTarget = "lambda" | "eks" | "apprunner" | "ecs" | "ecs-express";
 
 /** How one architecture is written by each system that names it. */
 export interface ArchitectureSpellings {
@@ -49,7 +49,7 @@ export interface RuntimeDefaults {
 
 export const ARCHITECTURES: readonly Architecture[] = ["arm64", "x86_64"];
 
-export const COMPUTE_TARGETS: readonly ComputeTarget[] = ["lambda", "eks", "apprunner", "ecs"];
+export const COMPUTE_TARGETS: readonly ComputeTarget[] = ["lambda", "eks", "apprunner", "ecs", "ecs-express"];
 
 export const SPELLINGS: Readonly<Record<Architecture, ArchitectureSpellings>> = {
     arm64: {
@@ -81,22 +81,73 @@ export interface TargetProfile {
     readonly supported: readonly Architecture[];
     /** Why an unsupported architecture is refused, shown to the user verbatim. */
     readonly restriction?: string;
+    /**
+     * Why the target cannot run an image index (several architectures under one tag), shown to the
+     * user verbatim; undefined when it can.
+     */
+    readonly singleManifest?: string;
+    /** Where the plan's table says it runs: "Lambda", "ECS Fargate"… */
+    readonly runsOn: string;
 }
 
 export const TARGETS: Readonly<Record<ComputeTarget, TargetProfile>> = {
     // Graviton Lambda costs ~20% less per GB-second at equal or better performance.
-    lambda: { defaultArchitecture: "arm64", supported: ["arm64", "x86_64"] },
+    lambda: {
+        defaultArchitecture: "arm64",
+        supported: ["arm64", "x86_64"],
+        singleManifest: "Lambda runs a single image manifest (CreateFunction refuses an image index); list one architecture",
+        runsOn: "Lambda",
+    },
     // Graviton node groups are the cheaper default; an x86 group is added only when asked.
-    eks: { defaultArchitecture: "arm64", supported: ["arm64", "x86_64"] },
+    eks: { defaultArchitecture: "arm64", supported: ["arm64", "x86_64"], runsOn: "EKS" },
     apprunner: {
         defaultArchitecture: "x86_64",
         supported: ["x86_64"],
         restriction:
             "App Runner runs only x86_64 (linux/amd64) images; use target 'ecs' (Fargate) for arm64",
+        singleManifest: "App Runner runs only x86_64, so an index would carry platforms it never runs; list one architecture",
+        runsOn: "App Runner",
     },
     // Fargate runs both; Graviton is the cheaper default.
-    ecs: { defaultArchitecture: "arm64", supported: ["arm64", "x86_64"] },
+    ecs: { defaultArchitecture: "arm64", supported: ["arm64", "x86_64"], runsOn: "ECS Fargate" },
+    // Express Mode runs on Fargate and picks the architecture from the image: see ECS_EXPRESS.
+    "ecs-express": { defaultArchitecture: "arm64", supported: ["arm64", "x86_64"], runsOn: "ECS Express Mode (Fargate)" },
 };
+
+/**
+ * How ECS Express Mode (`aws.ecs.ExpressGatewayService`) decides the CPU its tasks run on, from
+ * AWS's ECS API model (@aws-sdk/client-ecs, checked by test/models/catalog-vs-aws.test.ts):
+ * - `CreateExpressGatewayService.cpuArchitecture` defaults to `X86_64`. @pulumi/aws 7.48's
+ *   ExpressGatewayService has no such input, so every service polyarch creates declares X86_64.
+ * - "Amazon ECS now automatically detects the correct CPU architecture for Express Mode services"
+ *   (ECS API, 2026-07-08): when the image does not run on the declared architecture, ECS runs the
+ *   tasks on the image's architecture and reports it as the service revision's
+ *   `overrides.runtimePlatform.cpuArchitecture` (RuntimePlatformOverride: "when Amazon ECS detects
+ *   an architecture mismatch during an Amazon ECS Express deployment and runs tasks on a different
+ *   architecture").
+ * So a single-platform linux/arm64 image runs on ARM64 (Graviton); an image that includes
+ * linux/amd64 (a single amd64 image, or an index with both) has no mismatch and runs on X86_64.
+ */
+export const ECS_EXPRESS = {
+    /** What CreateExpressGatewayService assumes without `cpuArchitecture`, i.e. always under @pulumi/aws 7.48. */
+    declaredArchitecture: "x86_64" as Architecture,
+    /** ECS replaces a declared architecture the image cannot run with the image's own. */
+    detectsImageArchitecture: true,
+} as const;
+
+/**
+ * The architecture ECS Express Mode runs an image on, given the architectures the image (or index)
+ * covers: the declared one when the image has it, else the image's own (detected); undefined when
+ * the image covers no architecture Fargate runs.
+ */
+export function expressRunArchitecture(imageArchitectures: readonly Architecture[]): Architecture | undefined {
+    if (imageArchitectures.includes(ECS_EXPRESS.declaredArchitecture)) {
+        return ECS_EXPRESS.declaredArchitecture;
+    }
+    return ECS_EXPRESS.detectsImageArchitecture
+        ? imageArchitectures.find((arch) => TARGETS["ecs-express"].supported.includes(arch))
+        : undefined;
+}
 
 /**
  * EKS managed node group AMI types and the architecture each boots: every value of the EKS API's
@@ -278,6 +329,11 @@ export function otherArchitecture(arch: Architecture): Architecture {
     return arch === ARCHITECTURES[0] ? ARCHITECTURES[1] : ARCHITECTURES[0];
 }
 
+/** Why `target` cannot run an image index of several architectures, or undefined when it can. */
+export function singleManifestReason(target: ComputeTarget): string | undefined {
+    return TARGETS[target].singleManifest;
+}
+
 /** Whether `target` can run `arch`. */
 export function targetSupports(target: ComputeTarget, arch: Architecture): boolean {
     return TARGETS[target].supported.includes(arch);
@@ -305,6 +361,27 @@ export function runtimeEnvironment(arch: Architecture, vcpus: number): Record<st
     };
     if (defaults.mallocArenaMax > 0) {
         env.MALLOC_ARENA_MAX = String(defaults.mallocArenaMax);
+    }
+    return env;
+}
+
+/**
+ * Runtime settings for a container that may be scheduled on any of `architectures` (an index on a
+ * mixed cluster): only what holds on every one of them. POLYARCH_ARCH is left out, so the service
+ * reads its CPU at run time (every sample service falls back to `os.arch()`), and the worker count
+ * is the smallest the architectures call for.
+ */
+export function runtimeEnvironmentForAny(architectures: readonly Architecture[], vcpus: number): Record<string, string> {
+    if (architectures.length === 1) {
+        return runtimeEnvironment(architectures[0], vcpus);
+    }
+    const all = architectures.map((arch) => runtimeEnvironment(arch, vcpus));
+    const env: Record<string, string> = {
+        WEB_CONCURRENCY: String(Math.min(...all.map((e) => Number(e.WEB_CONCURRENCY)))),
+    };
+    const arenas = all.map((e) => e.MALLOC_ARENA_MAX);
+    if (arenas.every((value) => value !== undefined && value === arenas[0])) {
+        env.MALLOC_ARENA_MAX = arenas[0] as string;
     }
     return env;
 }

@@ -1,4 +1,4 @@
-import { Architecture, dockerPlatform, parseArchitecture } from "./platform";
+import { ARCHITECTURES, Architecture, dockerPlatform, parseArchitecture } from "./platform";
 import { CONSUMERS, ComputeArchitectures, Consumer, LAMBDA_FUNCTION } from "./consumers";
 import { imageReferences } from "./image-references";
 import { ImageReference, parseImageReference } from "./oci-reference";
@@ -38,6 +38,23 @@ export async function checkConsumerImages(type: string, props: unknown, config: 
     }
     const images = await Promise.all(references.map(async (reference) => ({ reference, result: await lookupImage(reference, config) })));
     return { consumer, architectures, images, unparsable };
+}
+
+/**
+ * What is wrong with running `image` on a consumer that picks its architecture from the image
+ * (ECS Express Mode): only an image covering none it runs; undefined if nothing.
+ */
+export function followsImageProblem(consumer: Consumer, name: string, architectures: Extract<ComputeArchitectures, { kind: "follows-image" }>,
+    reference: ImageReference, image: RegistryImage): string | undefined {
+    const platforms = image.kind === "index" ? image.platforms : [image.platform];
+    const provided = platforms.filter((p) => p.os === "linux").map((p) => parseArchitecture(platformString(p)))
+        .filter((arch): arch is Architecture => arch !== undefined);
+    if (architectures.choose(provided) !== undefined) {
+        return undefined;
+    }
+    return `${consumer.noun} '${name}' runs its image's architecture (${architectures.source}), but the registry says image ` +
+        `${reference.raw} (${image.digest}) is ${platforms.map(platformString).join(", ") || "no platform"}, none of which it runs: ` +
+        `it would fail with "exec format error". Fix: build it for ${ARCHITECTURES.map(dockerPlatform).join(" or ")}.`;
 }
 
 /** What is wrong with running `image` on a consumer that runs `architectures`; undefined if nothing. */

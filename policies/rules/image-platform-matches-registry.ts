@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { configSchema, unlessExcluded } from "../lib/policy";
-import { checkConsumerImages, platformProblem } from "../lib/registry-checks";
+import { checkConsumerImages, followsImageProblem, platformProblem } from "../lib/registry-checks";
 import { RegistryConfig, registryConfigProperties } from "../lib/registry-lookup";
 
 /**
@@ -24,12 +24,18 @@ export const imagePlatformMatchesRegistry: ResourceValidationPolicy = {
     configSchema: configSchema(registryConfigProperties()),
     validateResource: unlessExcluded(async (args, report) => {
         const check = await checkConsumerImages(args.type, args.props, args.getConfig<RegistryConfig>());
-        if (check === undefined || check.architectures.kind !== "fixed") {
+        if (check === undefined) {
+            return;
+        }
+        const architectures = check.architectures;
+        if (architectures.kind !== "fixed" && architectures.kind !== "follows-image") {
             return;
         }
         for (const { reference, result } of check.images) {
             if (result.ok) {
-                const problem = platformProblem(check.consumer, args.name, check.architectures, reference, result.image);
+                const problem = architectures.kind === "fixed"
+                    ? platformProblem(check.consumer, args.name, architectures, reference, result.image)
+                    : followsImageProblem(check.consumer, args.name, architectures, reference, result.image);
                 if (problem !== undefined) {
                     report(problem);
                 }

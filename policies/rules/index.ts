@@ -4,6 +4,7 @@ import { architectureVerifiable } from "./architecture-verifiable";
 import { ecrImmutableTags } from "./ecr-immutable-tags";
 import { ecrKmsEncryption } from "./ecr-kms-encryption";
 import { ecrScanOnPush } from "./ecr-scan-on-push";
+import { ecsExpressImageRunnable } from "./ecs-express-image-runnable";
 import { ecsTaskArchitectureMatchesImage } from "./ecs-task-architecture-matches-image";
 import { eksControlPlaneLogging } from "./eks-control-plane-logging";
 import { eksNodeGroupArchitectureConsistent } from "./eks-nodegroup-architecture-consistent";
@@ -28,6 +29,7 @@ export const POLICIES: Policies = [
     lambdaCapacityProviderArchitecture,
     appRunnerImageIsAmd64,
     ecsTaskArchitectureMatchesImage,
+    ecsExpressImageRunnable,
     kubernetesWorkloadArchitectureMatchesImage,
     kubernetesWorkloadSchedulable,
     eksNodeGroupArchitectureConsistent,

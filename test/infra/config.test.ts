@@ -33,7 +33,7 @@ describe("stack config (polyarch:*)", () => {
 
     it("refuses an unknown target, listing the allowed ones", () => {
         refused(withService(1, { target: "lambada" }),
-            "polyarch:services[1].target: got 'lambada'; allowed: 'lambda', 'eks', 'apprunner' or 'ecs'");
+            "polyarch:services[1].target: got 'lambada'; allowed: 'lambda', 'eks', 'apprunner', 'ecs' or 'ecs-express'");
     });
 
     it("refuses an architecture outside the catalog", () => {
@@ -78,7 +78,7 @@ describe("stack config (polyarch:*)", () => {
         refused(withService(0, { memroy: 512 }),
             "polyarch:services[0]: unknown key 'memroy'; did you mean 'memory'?; remove it or fix its spelling");
         refused(devConfigWith({ "polyarch:servics": [] }),
-            "polyarch:servics: is not a polyarch setting; did you mean 'polyarch:services'?; known keys: polyarch:profile, polyarch:services, polyarch:network, polyarch:eks, polyarch:registry, polyarch:logRetentionDays, polyarch:builder, polyarch:tags");
+            "polyarch:servics: is not a polyarch setting; did you mean 'polyarch:services'?; known keys: polyarch:profile, polyarch:services, polyarch:network, polyarch:eks, polyarch:registry, polyarch:logRetentionDays, polyarch:builder, polyarch:builders, polyarch:tags");
     });
 
     it("names a misspelled required key instead of reporting the required one as undefined", () => {

@@ -22,7 +22,7 @@ const service = (index: number, changes: Record<string, unknown>) =>
 /** Every refusal issue 7 lists, each checked by its exact message. `STACK` stands for the stack file name. */
 export const BAD_CONFIGS: BadConfig[] = [
     { label: "unknown target", yaml: service(1, { target: "lambada" }),
-        message: "polyarch:services[1].target: got 'lambada'; allowed: 'lambda', 'eks', 'apprunner' or 'ecs'" },
+        message: "polyarch:services[1].target: got 'lambada'; allowed: 'lambda', 'eks', 'apprunner', 'ecs' or 'ecs-express'" },
     { label: "architecture not in the catalog", yaml: service(0, { architecture: "riscv64" }),
         message: "polyarch:services[0].architecture: got 'riscv64'; allowed: 'arm64' or 'x86_64'" },
     { label: "arm64 on App Runner", yaml: service(3, { architecture: "arm64" }),

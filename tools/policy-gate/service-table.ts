@@ -1,6 +1,6 @@
 import { Architecture, dockerPlatform } from "../../components/platform";
-import { CONSUMERS, consistentNodeGroupArchitecture } from "../../policies/lib/consumers";
-import { GraphResource, StackIndex } from "../../policies/lib/images";
+import { CONSUMERS, ComputeArchitectures, consistentNodeGroupArchitecture } from "../../policies/lib/consumers";
+import { GraphResource, StackIndex, TracedImage } from "../../policies/lib/images";
 import { RecordedResource } from "../recording-monitor";
 import { ReportDiagnostic } from "./gate";
 
@@ -13,12 +13,6 @@ export interface ServiceRow {
     runsOn: string;
     verdict: "ok" | "advisory" | "mandatory";
 }
-
-const WHERE: Readonly<Record<string, string>> = {
-    "aws:lambda/function:Function": "Lambda",
-    "aws:apprunner/service:Service": "App Runner",
-    "aws:ecs/taskDefinition:TaskDefinition": "ECS Fargate",
-};
 
 /** Links the recorded registrations into a graph the policy library can trace. */
 export function toGraph(recorded: RecordedResource[]): GraphResource[] {
@@ -35,6 +29,23 @@ export function toGraph(recorded: RecordedResource[]): GraphResource[] {
         }
     });
     return nodes;
+}
+
+/** What the table says the compute runs; for a compute that follows its image, what it picks from it. */
+function computeArchitecture(arch: ComputeArchitectures, images: TracedImage[], nodes: Architecture[]): string {
+    switch (arch.kind) {
+        case "fixed":
+            return arch.architectures.join("+");
+        case "unconstrained":
+            return `any (${nodes.join("+") || "no node groups"})`;
+        case "follows-image": {
+            const chosen = images.map(({ platforms }) => platforms.kind === "known" || platforms.kind === "unsupported"
+                ? arch.choose(platforms.architectures) ?? "none" : "unknown");
+            return [...new Set(chosen)].join(", ") || "unknown";
+        }
+        default:
+            return "unknown";
+    }
 }
 
 /** The top-level component a resource belongs to (the service), or the resource itself. */
@@ -73,9 +84,8 @@ export function serviceRows(recorded: RecordedResource[], diagnostics: ReportDia
             service: serviceOf(resource).name,
             target: consumer.noun,
             imagePlatform: platforms,
-            computeArchitecture: arch.kind === "fixed" ? arch.architectures.join("+")
-                : arch.kind === "unconstrained" ? `any (${nodes.join("+") || "no node groups"})` : "unknown",
-            runsOn: WHERE[resource.type] ?? `EKS nodes ${nodes.map((a: Architecture) => dockerPlatform(a)).join(", ") || "(none in stack)"}`,
+            computeArchitecture: computeArchitecture(arch, images, nodes),
+            runsOn: consumer.runsOn ?? `EKS nodes ${nodes.map((a: Architecture) => dockerPlatform(a)).join(", ") || "(none in stack)"}`,
             verdict: worst.get(resource.urn) ?? "ok",
         });
     }

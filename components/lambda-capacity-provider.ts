@@ -1,0 +1,90 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { refuse } from "./errors";
+import { assumeRolePolicy } from "./iam";
+import {
+    ARCHITECTURES, Architecture, DEFAULT_INSTANCE_TYPES, describeChoices, instanceTypeArchitecture, isArchitecture, lambdaArchitecture,
+} from "./platform";
+
+const TYPE = "polyarch:compute:LambdaCapacityProvider";
+
+/** The AWS managed policy the Lambda guide names for a capacity provider's operator role ("Lambda operator role for Lambda Managed Instances"). */
+export const LAMBDA_OPERATOR_POLICY = "AWSLambdaManagedEC2ResourceOperator";
+
+/** What a function needs to know about the capacity provider it is attached to. */
+export interface CapacityProviderReference {
+    readonly arn: pulumi.Input<string>;
+    /** The provider's `instanceRequirements.architectures`, in the catalog's spelling. */
+    readonly architectures: readonly Architecture[];
+    /** Its allowed instance types, when it lists them. */
+    readonly instanceTypes?: readonly string[];
+}
+
+export interface LambdaCapacityProviderArgs {
+    /** The one architecture its instances (and so every function on it) run. */
+    architecture: Architecture;
+    /** Allowed EC2 instance types, all of `architecture`. Default the catalog's types for it. */
+    instanceTypes?: string[];
+    /** Subnets the instances run in. */
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Security groups of the instances. */
+    securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Tags for every resource. */
+    tags?: Record<string, pulumi.Input<string>>;
+}
+
+/**
+ * A Lambda Managed Instances capacity provider whose `instanceRequirements.architectures` and
+ * allowed instance types agree (from the catalog), with the operator role Lambda assumes to run
+ * the instances. Pass it to `LambdaService`'s `capacityProvider`, which refuses a function whose
+ * image is of the other architecture.
+ */
+export class LambdaCapacityProvider extends pulumi.ComponentResource implements CapacityProviderReference {
+    public readonly capacityProvider: aws.lambda.CapacityProvider;
+    public readonly arn: pulumi.Output<string>;
+    public readonly architectures: readonly Architecture[];
+    public readonly instanceTypes: readonly string[];
+
+    constructor(name: string, args: LambdaCapacityProviderArgs, opts?: pulumi.ComponentResourceOptions) {
+        if (!isArchitecture(args.architecture)) {
+            throw refuse(TYPE, name, "architecture", `got '${String(args.architecture)}'; use ${describeChoices(ARCHITECTURES)}`);
+        }
+        const instanceTypes = args.instanceTypes ?? [...DEFAULT_INSTANCE_TYPES[args.architecture]];
+        instanceTypes.forEach((type, index) => {
+            const actual = instanceTypeArchitecture(type);
+            if (actual !== args.architecture) {
+                throw refuse(TYPE, name, `instanceTypes[${index}]`, actual === undefined
+                    ? `'${type}' is not an EC2 instance type (family.size)`
+                    : `'${type}' is ${actual} but this capacity provider is ${args.architecture}; use types such as ` +
+                      `'${DEFAULT_INSTANCE_TYPES[args.architecture][0]}'`);
+            }
+        });
+        super(TYPE, name, {}, opts);
+
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const operatorRole = new aws.iam.Role(`${name}-operator-role`, {
+            assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com"),
+            tags: args.tags,
+        }, { parent: this });
+        const operatorPolicy = new aws.iam.RolePolicyAttachment(`${name}-operator`, {
+            role: operatorRole.name,
+            policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${LAMBDA_OPERATOR_POLICY}`,
+        }, { parent: this });
+
+        this.capacityProvider = new aws.lambda.CapacityProvider(`${name}-provider`, {
+            instanceRequirements: [{
+                architectures: [lambdaArchitecture(args.architecture)],
+                allowedInstanceTypes: instanceTypes,
+                excludedInstanceTypes: [],
+            }],
+            permissionsConfig: { capacityProviderOperatorRoleArn: operatorRole.arn },
+            vpcConfig: { subnetIds: args.subnetIds, securityGroupIds: args.securityGroupIds },
+            tags: args.tags,
+        }, { parent: this, dependsOn: [operatorPolicy] });
+
+        this.arn = this.capacityProvider.arn;
+        this.architectures = [args.architecture];
+        this.instanceTypes = instanceTypes;
+        this.registerOutputs({ arn: this.arn, architectures: this.architectures, instanceTypes });
+    }
+}
