@@ -144,6 +144,15 @@ describe("registry rules against a real registry (docker-registry on loopback)",
         }));
     }
 
+    async function expressService(image: string): Promise<Diagnostic[]> {
+        return registryDiagnostics(await pack.analyze({
+            urn: "urn:pulumi:prod::polyarch::aws:ecs/expressGatewayService:ExpressGatewayService::web-service",
+            type: "aws:ecs/expressGatewayService:ExpressGatewayService", name: "web-service",
+            properties: { executionRoleArn: "arn:aws:iam::123456789012:role/e", infrastructureRoleArn: "arn:aws:iam::123456789012:role/i", primaryContainer: { image } },
+            parent: "", dependencies: [], propertyDependencies: {}, protect: false,
+        }));
+    }
+
     const at = (host: string, repository: string, image: Descriptor) => `${host}/${repository}@${image.digest}`;
 
     it("refuses, before creation, a Lambda whose digest points at an amd64 image; passes the arm64 one", async () => {
@@ -180,6 +189,18 @@ describe("registry rules against a real registry (docker-registry on loopback)",
         const [d] = await deployment(at(ECR, "web", index), "amd64");
         assert.equal(d.policy, MATCHES);
         assert.match(d.message, /is an index of linux\/arm64, without linux\/amd64/, "the attestation's unknown/unknown is not listed as a platform");
+    });
+
+    it("for ECS Express Mode, which runs the image's own architecture, passes arm64 or amd64 and refuses an index of neither", async () => {
+        const arm = await writer.image("express", ARM64);
+        assert.deepEqual(await expressService(at(ECR, "express", arm)), []);
+        assert.deepEqual(await expressService(at(ECR, "express", await writer.index("express", [arm, await writer.image("express", AMD64)]))), []);
+        const armV7 = await writer.image("express", { os: "linux", architecture: "arm", variant: "v7" });
+        const foreign = await writer.index("express", [armV7, await writer.attestation("express", armV7)]);
+        const [d, ...rest] = await expressService(at(ECR, "express", foreign));
+        assert.deepEqual(rest, []);
+        assert.equal(d.policy, MATCHES);
+        assert.match(d.message, new RegExp(`^ECS Express Mode service 'web-service' runs its image's architecture .*registry says image ${ECR}/express@${foreign.digest} .* is linux/arm/v7, none of which it runs: it would fail with "exec format error"`));
     });
 
     it("looks up a tag too (image-reference-by-digest refuses the tag itself)", async () => {
