@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { ARCHITECTURES, Architecture } from "../components/platform";
 import { SERVICE_SCHEMAS } from "./targets";
 import { EKS_ACCESS_POLICIES, EksAccessPolicy } from "../components/eks-access";
 
@@ -76,7 +75,7 @@ export const polyarchKeys = {
      * A buildx builder per architecture (a native arm64 node for arm64, an amd64 one for x86_64), so
      * no platform of a multi-architecture image builds under QEMU; `builder` covers the others.
      */
-    builders: z.object(Object.fromEntries(ARCHITECTURES.map((arch) => [arch, builderName.optional()])) as Record<Architecture, z.ZodOptional<typeof builderName>>).strict(),
+    builders: z.record(z.string(), builderName),
     tags: z.record(z.string().min(1).max(128), z.string().max(256)),
 } as const;
 

@@ -4,8 +4,8 @@ import { z } from "zod";
 import { EksAccessGrant } from "../components/eks-access";
 import { NodeGroupArgs } from "../components/node-group";
 import {
-    Architecture, DEFAULT_INSTANCE_TYPES, describeChoices, defaultArchitecture, dockerPlatform, instanceTypeArchitecture,
-    otherArchitecture, singleManifestReason, targetRestriction,
+    ARCHITECTURES, Architecture, DEFAULT_INSTANCE_TYPES, describeChoices, defaultArchitecture, dockerPlatform, instanceTypeArchitecture,
+    otherArchitecture, parseArchitecture, singleManifestReason, targetRestriction,
 } from "../components/platform";
 import { ConfigError } from "./config-error";
 import { PolyarchKey, ServiceConfig, polyarchKeys } from "./config-schema";
@@ -148,13 +148,26 @@ export function parseStackConfig(config: Record<string, unknown>, options: Parse
         registry: { ...defaults.registry, ...registry },
         logRetentionDays: values.logRetentionDays === undefined ? defaults.logRetentionDays : parseKey("logRetentionDays", values.logRetentionDays),
         builder: values.builder === undefined ? undefined : parseKey("builder", values.builder),
-        builders: values.builders === undefined ? {} : parseKey("builders", values.builders) as Partial<Record<Architecture, string>>,
+        builders: values.builders === undefined ? {} : architectureKeyed("polyarch:builders", parseKey("builders", values.builders)),
         tags: values.tags === undefined ? {} : parseKey("tags", values.tags),
         protectData: defaults.protectData,
         requireHttps: defaults.requireHttps,
     };
     checkCrossFieldRules(settings);
     return settings;
+}
+
+/** A map keyed by architecture, any catalog spelling (`amd64` is x86_64), in the catalog's spelling. */
+function architectureKeyed<V>(key: string, map: Record<string, V>): Partial<Record<Architecture, V>> {
+    const result: Partial<Record<Architecture, V>> = {};
+    for (const [spelling, value] of Object.entries(map)) {
+        const arch = parseArchitecture(spelling);
+        if (arch === undefined) {
+            throw new ConfigError(`${key}.${spelling}`, `is not an architecture; key it by ${describeChoices(ARCHITECTURES)}`);
+        }
+        result[arch] = value;
+    }
+    return result;
 }
 
 /** The `polyarch:` keys, JSON-decoded; an unknown key is refused with the closest known one. */

@@ -2,6 +2,8 @@ import * as aws from "@pulumi/aws";
 import { z } from "zod";
 import { LAMBDA_LIMITS, LambdaService } from "../../components/lambda";
 import { LambdaCapacityProvider } from "../../components/lambda-capacity-provider";
+import { DEFAULT_INSTANCE_TYPES, instanceTypeArchitecture } from "../../components/platform";
+import { ConfigError } from "../config-error";
 import { commonServiceKeys } from "./service-schema";
 import { TargetModule } from "./target-module";
 
@@ -24,6 +26,17 @@ export const lambdaTarget: TargetModule<"lambda"> = {
     target: "lambda",
     schema,
     lambdaPull: true,
+    check(service, at) {
+        (service.capacityProvider?.instanceTypes ?? []).forEach((type, index) => {
+            const actual = instanceTypeArchitecture(type);
+            if (actual !== service.architecture) {
+                throw new ConfigError(at(`capacityProvider.instanceTypes[${index}]`), actual === undefined
+                    ? `'${type}' is not an EC2 instance type (family.size)`
+                    : `'${type}' is ${actual} but the service is ${service.architecture}; use ${service.architecture} types such as ` +
+                      `'${DEFAULT_INSTANCE_TYPES[service.architecture][0]}'`);
+            }
+        });
+    },
     deploy({ service, repository, image }, ctx) {
         const capacityProvider = service.capacityProvider === undefined ? undefined : new LambdaCapacityProvider(`${service.name}-capacity`, {
             architecture: service.architecture,

@@ -135,3 +135,53 @@ describe("stack config (polyarch:*)", () => {
         assert.equal(registrations.length, 0);
     });
 });
+
+describe("stack config: several architectures per service, and the new targets", () => {
+    it("orders a service's architectures with the one it runs first: the target's default, or the one chosen", () => {
+        const settings = parse(devConfigWith({
+            "polyarch:services": devServices((e, i) => (i === 1 ? { ...e, architectures: ["x86_64", "arm64"] } : i === 2 ? { ...e, architectures: ["arm64", "x86_64"], architecture: "x86_64" } : e)),
+            "polyarch:builders": { arm64: "graviton-buildkit", x86_64: "amd64-buildkit" },
+        }));
+        assert.deepEqual([settings.services[1].architecture, settings.services[1].architectures], ["arm64", ["arm64", "x86_64"]]);
+        assert.deepEqual([settings.services[2].architecture, settings.services[2].architectures], ["x86_64", ["x86_64", "arm64"]]);
+        assert.deepEqual(settings.builders, { arm64: "graviton-buildkit", x86_64: "amd64-buildkit" });
+    });
+
+    it("refuses several architectures on Lambda and App Runner, saying why", () => {
+        refused(withService(0, { architectures: ["arm64", "x86_64"] }),
+            "polyarch:services[0].architectures: got [\"arm64\",\"x86_64\"] for target 'lambda'; Lambda runs a single image manifest " +
+            "(CreateFunction refuses an image index); list one architecture");
+        refused(withService(3, { architectures: ["x86_64", "arm64"] }),
+            "polyarch:services[3].architectures: got [\"x86_64\",\"arm64\"] for target 'apprunner'; App Runner runs only x86_64, so an " +
+            "index would carry platforms it never runs; list one architecture");
+    });
+
+    it("refuses a duplicate architecture, and an ECS architecture the image would not contain", () => {
+        refused(withService(2, { architectures: ["arm64", "arm64"] }), "polyarch:services[2].architectures: lists 'arm64' twice; list each architecture once");
+        refused(withService(2, { architectures: ["arm64"], architecture: "x86_64" }),
+            "polyarch:services[2].architecture: got 'x86_64' but 'architectures' is [\"arm64\"]; choose 'arm64', or add it to 'architectures'");
+    });
+
+    it("reads builders keyed by any spelling of an architecture, and refuses a key that is none", () => {
+        assert.deepEqual(parse(devConfigWith({ "polyarch:builders": { amd64: "x86-kit", aarch64: "arm-kit" } })).builders, { x86_64: "x86-kit", arm64: "arm-kit" });
+        refused(devConfigWith({ "polyarch:builders": { riscv64: "b" } }), "polyarch:builders.riscv64: is not an architecture; key it by 'arm64' or 'x86_64'");
+    });
+
+    it("lets ECS Express Mode decide the architecture from the image, refusing a choice it would not honour", () => {
+        const express = { name: "web-express", target: "ecs-express", context: "services/storefront" };
+        const one = parse(devConfigWith({ "polyarch:services": [express] })).services[0];
+        assert.deepEqual([one.architecture, one.architectures], ["arm64", ["arm64"]]);
+        const both = parse(devConfigWith({ "polyarch:services": [{ ...express, architectures: ["arm64", "x86_64"] }] })).services[0];
+        assert.equal(both.architecture, "x86_64", "an index with linux/amd64 runs on X86_64, Express's declared default");
+        refused(devConfigWith({ "polyarch:services": [{ ...express, architectures: ["arm64", "x86_64"], architecture: "arm64" }] }),
+            "polyarch:services[0].architecture: got 'arm64' but target 'ecs-express' runs x86_64 from an image of linux/arm64, " +
+            "linux/amd64; remove 'architecture', or list only arm64 in 'architectures'");
+        refused(devConfigWith({ "polyarch:services": [{ ...express, cpu: 256, memory: 4096 }] }),
+            "polyarch:services[0].memory: got 4096; with cpu 256 Fargate allows 512, 1024 or 2048 MB");
+    });
+
+    it("refuses Lambda capacity provider instance types of the other architecture", () => {
+        refused(withService(0, { memory: 2048, capacityProvider: { instanceTypes: ["m7i.large"] } }),
+            "polyarch:services[0].capacityProvider.instanceTypes[0]: 'm7i.large' is x86_64 but the service is arm64; use arm64 types such as 'm7g.large'");
+    });
+});

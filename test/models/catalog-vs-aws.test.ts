@@ -5,7 +5,7 @@ import { APPRUNNER_INSTANCE_SIZES, FARGATE_TASK_SIZES } from "../../components/c
 import { EKS_LOG_TYPES } from "../../components/eks-cluster";
 import * as catalog from "../../components/platform";
 import { LOG_RETENTION_DAYS, NODE_CAPACITY_TYPES } from "../../infra/config-schema";
-import { APPRUNNER_PATTERNS, MODEL, fargatePairsFromModel, logRetentionDaysFromModel } from "../support/aws-models";
+import { APPRUNNER_PATTERNS, MODEL, fargatePairsFromModel, logRetentionDaysFromModel, memberDoc } from "../support/aws-models";
 import { PROJECT_ROOT } from "../support/run-infra";
 
 const sorted = (values: Iterable<string | number>) => [...values].map(String).sort();
@@ -28,6 +28,25 @@ describe("the platform catalog and size tables agree with AWS's service models",
     it("spells each architecture as Lambda's and ECS's enums do, one spelling per architecture", () => {
         assert.deepEqual(sorted(catalog.ARCHITECTURES.map(catalog.lambdaArchitecture)), sorted(MODEL.lambda.Architecture.values));
         assert.deepEqual(sorted(catalog.ARCHITECTURES.map(catalog.ecsCpuArchitecture)), sorted(MODEL.ecs.CPUArchitecture.values));
+    });
+
+    it("encodes ECS Express Mode's architecture behaviour as the ECS model documents it", () => {
+        // Express's architecture enum is ECS's spelling of the catalog's architectures.
+        assert.deepEqual(sorted(catalog.ARCHITECTURES.map(catalog.ecsCpuArchitecture)), sorted(MODEL.ecs.ExpressCpuArchitecture.values));
+        // Without cpuArchitecture (never set: @pulumi/aws 7.48 has no such input), the service declares X86_64...
+        const created = memberDoc("ecs", "CreateExpressGatewayServiceRequest", "cpuArchitecture");
+        assert.match(created, /If you don't specify a value, the default is X86_64\./);
+        assert.equal(catalog.ecsCpuArchitecture(catalog.ECS_EXPRESS.declaredArchitecture), "X86_64");
+        // ...and ECS runs another architecture when it detects a mismatch in an Express deployment.
+        const override = memberDoc("ecs", "RuntimePlatformOverride", "cpuArchitecture");
+        assert.match(override, /when Amazon ECS detects an architecture mismatch during an Amazon ECS Express deployment and runs tasks on a different architecture/);
+        assert.equal(catalog.ECS_EXPRESS.detectsImageArchitecture, true);
+        // So: a single arm64 image runs arm64; anything with amd64 runs x86_64.
+        assert.equal(catalog.expressRunArchitecture(["arm64"]), "arm64");
+        assert.equal(catalog.expressRunArchitecture(["arm64", "x86_64"]), "x86_64");
+        assert.equal(catalog.expressRunArchitecture([]), undefined);
+        // The scaling metric polyarch sets is one the model has.
+        assert.ok(MODEL.ecs.ExpressGatewayServiceScalingMetric.values.includes("AVERAGE_CPU"));
     });
 
     it("has the Fargate CPU/memory pairs the ECS model documents, no more and no fewer", () => {

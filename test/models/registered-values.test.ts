@@ -28,6 +28,7 @@ const STACKS: [label: string, run: () => ReturnType<typeof runInfra>][] = [
     ["dev", () => runInfra("dev")],
     ["prod", () => runInfra("prod")],
     ["every target x architecture", () => runInfra("everything", { config: EVERY_TARGET })],
+    ["targets (image index, ECS Express Mode, Lambda Managed Instances)", () => runInfra("targets")],
 ];
 
 function asChecked(registrations: Awaited<ReturnType<typeof runInfra>>["registrations"]): CheckedResource[] {
@@ -122,6 +123,13 @@ describe("every registered AWS and Kubernetes value, checked against AWS's servi
             "aws:ecr/repository:Repository", "aws:cloudwatch/logGroup:LogGroup", "kubernetes:apps/v1:Deployment"]) {
             assert.ok(types.has(expected), `the every-target graph has no ${expected}`);
             assert.ok(CHECKED_TYPES.has(expected), `${expected} is not checked`);
+        }
+    });
+
+    it("covers the Express service and the Lambda capacity provider of the targets graph", async () => {
+        const types = new Set((await runInfra("targets")).registrations.map((r) => r.type));
+        for (const expected of ["aws:ecs/expressGatewayService:ExpressGatewayService", "aws:lambda/capacityProvider:CapacityProvider"]) {
+            assert.ok(types.has(expected) && CHECKED_TYPES.has(expected), expected);
         }
     });
 

@@ -47,6 +47,8 @@ export const MODEL = {
         TransportProtocol: enumOf("ecs", "TransportProtocol", ecs.TransportProtocol),
         LogDriver: enumOf("ecs", "LogDriver", ecs.LogDriver),
         ClusterSettingName: enumOf("ecs", "ClusterSettingName", ecs.ClusterSettingName),
+        ExpressCpuArchitecture: enumOf("ecs", "ExpressCpuArchitecture", ecs.ExpressCpuArchitecture),
+        ExpressGatewayServiceScalingMetric: enumOf("ecs", "ExpressGatewayServiceScalingMetric", ecs.ExpressGatewayServiceScalingMetric),
     },
     ecr: {
         ImageTagMutability: enumOf("ecr", "ImageTagMutability", ecr.ImageTagMutability),
@@ -140,3 +142,17 @@ export const APPRUNNER_PATTERNS = {
     Cpu: /^(256|512|1024|2048|4096|(0\.25|0\.5|1|2|4) vCPU)$/,
     Memory: /^(512|1024|2048|3072|4096|6144|8192|10240|12288|(0\.5|1|2|3|4|6|8|10|12) GB)$/,
 };
+
+/**
+ * The documentation of one member of one shape (`interface Shape { /** doc *\/ member?: … }`) in
+ * an installed client's model, as plain text; throws when the model no longer has it.
+ */
+export function memberDoc(client: string, shape: string, member: string): string {
+    const source = declarations(client);
+    const body = new RegExp(`export interface ${shape} \\{([\\s\\S]*?)\\n\\}`).exec(source)?.[1];
+    const doc = body === undefined ? undefined : new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\s*${member}\\??:`).exec(body)?.[1];
+    if (doc === undefined) {
+        throw new Error(`@aws-sdk/client-${client} has no documented ${shape}.${member}; update test/support/aws-models.ts`);
+    }
+    return docText(doc);
+}

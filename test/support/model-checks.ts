@@ -49,6 +49,8 @@ const ENUM_RULES: readonly EnumRule[] = [
     ["aws:ecs/taskDefinition:TaskDefinition", "containerDefinitions#*.portMappings.*.protocol", MODEL.ecs.TransportProtocol],
     ["aws:ecs/taskDefinition:TaskDefinition", "containerDefinitions#*.logConfiguration.logDriver", MODEL.ecs.LogDriver],
     ["aws:ecs/service:Service", "launchType", MODEL.ecs.LaunchType],
+    ["aws:ecs/expressGatewayService:ExpressGatewayService", "scalingTargets.*.autoScalingMetric", MODEL.ecs.ExpressGatewayServiceScalingMetric],
+    ["aws:lambda/capacityProvider:CapacityProvider", "instanceRequirements.*.architectures.*", MODEL.lambda.Architecture],
     ["aws:ecs/cluster:Cluster", "settings.*.name", MODEL.ecs.ClusterSettingName],
     ["aws:ecr/repository:Repository", "imageTagMutability", MODEL.ecr.ImageTagMutability],
     ["aws:ecr/repository:Repository", "imageTagMutabilityExclusionFilters.*.filterType", MODEL.ecr.ImageTagMutabilityExclusionFilterType],
@@ -160,8 +162,10 @@ export function checkAgainstModels(resources: readonly CheckedResource[]): { sit
             }
         }
         switch (resource.type) {
-            case "aws:ecs/taskDefinition:TaskDefinition": {
-                const compat = resource.inputs.requiresCompatibilities;
+            case "aws:ecs/taskDefinition:TaskDefinition":
+            case "aws:ecs/expressGatewayService:ExpressGatewayService": {
+                // Express Mode always runs on Fargate (its tasks take Fargate's sizes).
+                const compat = resource.type === "aws:ecs/expressGatewayService:ExpressGatewayService" ? ["FARGATE"] : resource.inputs.requiresCompatibilities;
                 if (Array.isArray(compat) && compat.includes("FARGATE")) {
                     const cpu = Number(resource.inputs.cpu);
                     const memory = Number(resource.inputs.memory);
