@@ -1,5 +1,5 @@
 /**
- * `npm run images:verify -- [--stacks dev,prod] [--prove-checks] [--keep]`
+ * `npm run images:verify -- [--stacks dev,prod,targets] [--prove-checks] [--keep]`
  *
  * Builds every service image of the stacks for every platform the recorded plan gives it — the
  * same Dockerfile, context, build args and target platform ServiceImage passes docker-build — with
@@ -7,7 +7,9 @@
  * what the registry and the image's own files say: one image manifest, the catalog's os/arch in
  * the config, the machine of every ELF file under the application, a numeric non-root USER, the
  * HEALTHCHECK, the size budget, and that the image's own code runs (under qemu-user for a foreign
- * CPU). `--prove-checks` also builds deliberately broken variants and fails unless each is caught.
+ * CPU). The platform images of each planned docker-build Index are joined into an index the same
+ * way and read back through the pack's registry client. `--prove-checks` also builds deliberately
+ * broken variants and fails unless each is caught.
  * Exit: 0 all pass, 1 a check failed, 2 a missing tool or bad usage.
  */
 import { execFileSync } from "child_process";
@@ -24,7 +26,7 @@ import {
     ImageConfig, ImageManifest, compressedBytes, healthcheckProblem, manifestProblem, platformProblem, sizeProblem, userProblem,
 } from "./image-checks";
 import { LocalRegistry } from "./local-registry";
-import { PlannedBuild, plannedBuilds } from "./planned-builds";
+import { PlannedBuild, PlannedIndex, plannedImages } from "./planned-builds";
 import { checkHttpService, checkLambdaHandler } from "./run-checks";
 import { StandInRecipe, baseImages, ensureStandIns, recipeFor, registriesConf } from "./stand-in-bases";
 import { ToolchainError, ensureToolchain } from "./toolchain";
@@ -42,6 +44,8 @@ const DEFAULT_BUDGET_MB = 400;
 /** The result of one image's checks: each is undefined (pass) or what failed. */
 export interface ImageResult {
     label: string;
+    /** Where it was pushed in the loopback registry. */
+    reference: string;
     platform: string;
     digest: string;
     compressedMb: number;
@@ -158,9 +162,48 @@ async function buildAndCheck(spec: BuildSpec, ctx: Context): Promise<ImageResult
     const digest = ctx.builder.buildah(["images", "--digests", "--format", "{{.Digest}}", "--filter", `reference=${reference}`], { allowFailure: true }).stdout.trim().split("\n")[0] ?? "";
     ctx.log(`  ${spec.label} ${build.platform}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return {
-        label: spec.label, platform: build.platform, digest: digest.slice(0, 19),
+        label: spec.label, reference, platform: build.platform, digest: digest.slice(0, 19),
         compressedMb: compressedBytes(manifest) / 1e6, uncompressedMb: uncompressed / 1e6,
         elf, run, problems,
+    };
+}
+
+/**
+ * Joins the pushed platform images of a planned docker-build Index into one index, as the Index
+ * resource does (a manifest list of the sources, pushed under one tag), and checks what the pack's
+ * registry client reads back: an index of exactly the planned platforms, each a verified build.
+ */
+async function indexCheck(index: PlannedIndex, pushed: Map<PlannedBuild, ImageResult>, ctx: Context): Promise<ImageResult> {
+    const label = `${index.service} index (${index.stacks.join(", ")})`;
+    const reference = `${ctx.registry}/polyarch/${index.service}:index`;
+    const planned = index.builds.map((b) => b.platform);
+    const sources = index.builds.map((b) => pushed.get(b));
+    const problems = sources.flatMap((r, i) => r === undefined ? [`the ${planned[i]} image was not built`]
+        : r.problems.length > 0 ? [`the ${planned[i]} image failed its checks`] : []);
+    let digest = "";
+    if (problems.length === 0) {
+        const list = `polyarch-index-${index.service}`;
+        ctx.builder.buildah(["manifest", "rm", list], { allowFailure: true });
+        ctx.builder.buildah(["manifest", "create", list]);
+        for (const source of sources as ImageResult[]) {
+            ctx.builder.buildah(["manifest", "add", "--tls-verify=false", list, `docker://${source.reference}`]);
+        }
+        ctx.builder.buildah(["manifest", "push", "--quiet", "--all", "--tls-verify=false", list, `docker://${reference}`]);
+        const parsed = parseImageReference(reference);
+        try {
+            const image = await fetchRegistryImage(parsed as NonNullable<typeof parsed>, { endpoint: `http://${ctx.registry}`, signal: AbortSignal.timeout(10_000) });
+            digest = image.digest;
+            const read = image.kind === "index" ? image.platforms.map(platformString) : [platformString(image.platform)];
+            if (image.kind !== "index" || [...read].sort().join() !== [...planned].sort().join()) {
+                problems.push(`the registry client reads ${image.kind === "index" ? "an index of" : "one manifest,"} ${read.join(", ")}; planned an index of ${planned.join(", ")}`);
+            }
+        } catch (err) {
+            problems.push(`the registry client could not read ${reference}: ${(err as Error).message}`);
+        }
+    }
+    return {
+        label, reference, platform: planned.join(","), digest: digest.slice(0, 19), compressedMb: 0, uncompressedMb: 0,
+        elf: "-", run: "-", problems,
     };
 }
 
@@ -206,7 +249,7 @@ function table(results: ImageResult[]): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-    let stacks = ["dev", "prod"];
+    let stacks = ["dev", "prod", "targets"];
     let prove = false;
     for (let i = 0; i < argv.length; i++) {
         if (argv[i] === "--stacks" && argv[i + 1]) {
@@ -214,7 +257,7 @@ export async function main(argv: string[]): Promise<number> {
         } else if (argv[i] === "--prove-checks") {
             prove = true;
         } else {
-            process.stderr.write(`error: unknown argument '${argv[i]}'\nusage: npm run images:verify -- [--stacks dev,prod] [--prove-checks]\n`);
+            process.stderr.write(`error: unknown argument '${argv[i]}'\nusage: npm run images:verify -- [--stacks dev,prod,targets] [--prove-checks]\n`);
             return 2;
         }
     }
@@ -235,7 +278,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const started = Date.now();
     process.chdir(REPO_ROOT);
-    const builds = await plannedBuilds(REPO_ROOT, stacks);
+    const { builds, indexes } = await plannedImages(REPO_ROOT, stacks);
     const recipes = new Map<string, StandInRecipe>();
     for (const build of builds) {
         for (const base of baseImages(build.dockerfile)) {
@@ -264,8 +307,14 @@ export async function main(argv: string[]): Promise<number> {
         const ctx: Context = { builder, registry: registry.address, secrets, hostPlatform: `linux/${targetArch(hostArch)}`, log };
 
         const results: ImageResult[] = [];
+        const pushed = new Map<PlannedBuild, ImageResult>();
         for (const build of builds) {
-            results.push(await buildAndCheck({ label: `${build.service} (${build.stacks.join(", ")})`, build }, ctx));
+            const result = await buildAndCheck({ label: `${build.service} (${build.stacks.join(", ")})`, build }, ctx);
+            pushed.set(build, result);
+            results.push(result);
+        }
+        for (const index of indexes) {
+            results.push(await indexCheck(index, pushed, ctx));
         }
         process.stdout.write(`${table(results)}\n`);
         for (const r of results.filter((x) => x.problems.length > 0)) {
@@ -279,6 +328,16 @@ export async function main(argv: string[]): Promise<number> {
                 const result = await buildAndCheck(spec, ctx);
                 const caught = mustFail.test(result.problems.join("\n"));
                 process.stdout.write(`${caught ? "caught " : "MISSED "} ${spec.label}: ${result.problems.join("; ") || "no problem reported"}\n`);
+                passed += caught ? 1 : 0;
+                failedCount += caught ? 0 : 1;
+            }
+            // An index whose entries are not the planned platforms (one platform's image twice).
+            for (const index of indexes) {
+                const first = pushed.get(index.builds[0]) as ImageResult;
+                const wrong = new Map(index.builds.map((b) => [b, first] as const));
+                const result = await indexCheck({ ...index, service: `${index.service}-proof` }, wrong, ctx);
+                const caught = /planned an index of/.test(result.problems.join("\n"));
+                process.stdout.write(`${caught ? "caught " : "MISSED "} proof-index-missing-a-platform (${index.service}): ${result.problems.join("; ") || "no problem reported"}\n`);
                 passed += caught ? 1 : 0;
                 failedCount += caught ? 0 : 1;
             }
