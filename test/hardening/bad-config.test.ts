@@ -72,7 +72,7 @@ describe("bad stack config is refused with one clear message and nothing run", f
     it("an unknown stack name", async () => {
         const { status, stdout, stderr } = await planInProcess(["--stack", "staging"]);
         assert.deepEqual([status, stdout, stderr],
-            [2, "", "error: --stack: no stack 'staging': Pulumi.staging.yaml does not exist; known stacks: dev, prod\n"]);
+            [2, "", "error: --stack: no stack 'staging': Pulumi.staging.yaml does not exist; known stacks: dev, prod, targets\n"]);
     });
 
     it("the real CLI process behaves the same (exit 2, one line, no trace)", () => {

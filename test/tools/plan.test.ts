@@ -63,7 +63,7 @@ describe("npm run plan (the offline plan and policy gate)", function () {
         const unknown = plan("--stack", "nope");
         assert.equal(unknown.status, 2);
         assert.equal(unknown.stdout, "");
-        assert.equal(unknown.stderr, "error: --stack: no stack 'nope': Pulumi.nope.yaml does not exist; known stacks: dev, prod\n");
+        assert.equal(unknown.stderr, "error: --stack: no stack 'nope': Pulumi.nope.yaml does not exist; known stacks: dev, prod, targets\n");
         const flag = plan("--stak", "dev");
         assert.equal(flag.status, 2);
         assert.match(flag.stderr, /^error: unknown argument '--stak'\nusage: npm run plan/);
