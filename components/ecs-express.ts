@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { architecturesForTarget } from "./compute-architecture";
 import { FARGATE_TASK_SIZES, sizeProblem } from "./compute-sizes";
 import { refuse, requirePort } from "./errors";
-import { assumeRolePolicy, ecrPullStatements, logWriteStatement, policyDocument } from "./iam";
+import { assumeRolePolicy } from "./iam";
+import { taskRoles } from "./task-roles";
 import { ImageReference } from "./image-reference";
 import { Architecture, dockerPlatform, expressRunArchitecture, runtimeEnvironment } from "./platform";
 
@@ -84,18 +85,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
         }, { parent: this });
 
         // Pulls the image and ships logs, for this repository and log group only.
-        const executionRole = new aws.iam.Role(`${name}-execution-role`, {
-            assumeRolePolicy: assumeRolePolicy("ecs-tasks.amazonaws.com"),
-            tags: args.tags,
-        }, { parent: this });
-        const executionPolicy = new aws.iam.RolePolicy(`${name}-execution`, {
-            role: executionRole.id,
-            policy: policyDocument([...ecrPullStatements(args.image.repositoryArn), logWriteStatement(logGroup.arn)]),
-        }, { parent: this });
-        const taskRole = new aws.iam.Role(`${name}-task-role`, {
-            assumeRolePolicy: assumeRolePolicy("ecs-tasks.amazonaws.com"),
-            tags: args.tags,
-        }, { parent: this });
+        const { executionRole, executionPolicy, taskRole } = taskRoles(name, this, args.image, logGroup, args.tags);
         // ECS assumes it to create and manage the load balancer, target groups, security groups and scaling.
         const infrastructureRole = new aws.iam.Role(`${name}-infrastructure-role`, {
             assumeRolePolicy: assumeRolePolicy("ecs.amazonaws.com"),

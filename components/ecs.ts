@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { architecturesForTarget } from "./compute-architecture";
 import { FARGATE_TASK_SIZES, sizeProblem } from "./compute-sizes";
 import { refuse, requirePort } from "./errors";
-import { assumeRolePolicy, ecrPullStatements, logWriteStatement, policyDocument } from "./iam";
+import { taskRoles } from "./task-roles";
 import { ImageReference } from "./image-reference";
 import { Architecture, describeChoices, dockerPlatform, ecsCpuArchitecture, runtimeEnvironment } from "./platform";
 
@@ -103,18 +103,7 @@ export class EcsService extends pulumi.ComponentResource {
         }, { parent: this });
 
         // The execution role pulls the image and ships logs; the task role is the app's own identity.
-        const executionRole = new aws.iam.Role(`${name}-execution-role`, {
-            assumeRolePolicy: assumeRolePolicy("ecs-tasks.amazonaws.com"),
-            tags: args.tags,
-        }, { parent: this });
-        new aws.iam.RolePolicy(`${name}-execution`, {
-            role: executionRole.id,
-            policy: policyDocument([...ecrPullStatements(args.image.repositoryArn), logWriteStatement(logGroup.arn)]),
-        }, { parent: this });
-        const taskRole = new aws.iam.Role(`${name}-task-role`, {
-            assumeRolePolicy: assumeRolePolicy("ecs-tasks.amazonaws.com"),
-            tags: args.tags,
-        }, { parent: this });
+        const { executionRole, taskRole } = taskRoles(name, this, args.image, logGroup, args.tags);
 
         const environment = { ...runtimeEnvironment(arch, cpu / 1024), ...args.environment };
         this.taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {

@@ -5,21 +5,9 @@ import { EcsService } from "../../components/ecs";
 import { ServiceImage } from "../../components/image";
 import { LambdaService } from "../../components/lambda";
 import { ServiceRepository } from "../../components/registry";
+import { assertRefused } from "../support/assert-refused";
 import { HELLO_CONTEXT, externalImage } from "../support/fixtures";
-import { inputsOf, ofType, registrations, reset, resolve, settle } from "../support/mock-runtime";
-
-/** Asserts construction throws naming `propertyPath`, and that nothing was registered. */
-async function assertRefused(construct: () => unknown, propertyPath: string, message: RegExp): Promise<void> {
-    await settle();
-    const before = registrations.length;
-    assert.throws(construct, (err: any) => {
-        assert.equal(err.propertyPath, propertyPath);
-        assert.match(err.message, message);
-        return true;
-    });
-    await settle();
-    assert.deepEqual(registrations.slice(before).map((r) => `${r.type} ${r.name}`), [], "nothing may be registered after a refusal");
-}
+import { inputsOf, ofType, reset, resolve } from "../support/mock-runtime";
 
 describe("LambdaService", () => {
     beforeEach(reset);

@@ -8,21 +8,9 @@ import { MultiArchImage } from "../../components/multi-arch-image";
 import { Architecture } from "../../components/platform";
 import { ServiceRepository } from "../../components/registry";
 import { Workload } from "../../components/workload";
+import { assertRefused } from "../support/assert-refused";
 import { HELLO_CONTEXT, externalImage } from "../support/fixtures";
-import { inputsOf, registrations, reset, resolve, settle } from "../support/mock-runtime";
-
-/** Asserts construction throws naming `propertyPath`, and that nothing was registered. */
-async function assertRefused(construct: () => unknown, propertyPath: string, message: RegExp): Promise<void> {
-    await settle();
-    const before = registrations.length;
-    assert.throws(construct, (err: any) => {
-        assert.equal(err.propertyPath, propertyPath);
-        assert.match(err.message, message);
-        return true;
-    });
-    await settle();
-    assert.deepEqual(registrations.slice(before).map((r) => `${r.type} ${r.name}`), [], "nothing may be registered after a refusal");
-}
+import { inputsOf, reset, resolve } from "../support/mock-runtime";
 
 /** An index built elsewhere: its digest and the architectures it covers, `architecture` first. */
 function externalIndex(...architectures: Architecture[]): ImageReference {
