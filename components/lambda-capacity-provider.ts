@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { refuse } from "./errors";
 import { assumeRolePolicy } from "./iam";
 import {
-    ARCHITECTURES, Architecture, DEFAULT_INSTANCE_TYPES, describeChoices, instanceTypeArchitecture, isArchitecture, lambdaArchitecture,
+    ARCHITECTURES, Architecture, DEFAULT_INSTANCE_TYPES, describeChoices, instanceTypeProblem, isArchitecture, lambdaArchitecture,
 } from "./platform";
 
 const TYPE = "polyarch:compute:LambdaCapacityProvider";
@@ -51,12 +51,9 @@ export class LambdaCapacityProvider extends pulumi.ComponentResource implements 
         }
         const instanceTypes = args.instanceTypes ?? [...DEFAULT_INSTANCE_TYPES[args.architecture]];
         instanceTypes.forEach((type, index) => {
-            const actual = instanceTypeArchitecture(type);
-            if (actual !== args.architecture) {
-                throw refuse(TYPE, name, `instanceTypes[${index}]`, actual === undefined
-                    ? `'${type}' is not an EC2 instance type (family.size)`
-                    : `'${type}' is ${actual} but this capacity provider is ${args.architecture}; use types such as ` +
-                      `'${DEFAULT_INSTANCE_TYPES[args.architecture][0]}'`);
+            const problem = instanceTypeProblem(type, args.architecture, "this capacity provider");
+            if (problem !== undefined) {
+                throw refuse(TYPE, name, `instanceTypes[${index}]`, problem);
             }
         });
         super(TYPE, name, {}, opts);

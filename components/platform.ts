@@ -317,6 +317,20 @@ export function instanceTypeArchitecture(instanceType: string | undefined | null
     return "x86_64";
 }
 
+/**
+ * Why `instanceType` cannot serve `holder` ("this node group", "the service") of `arch`: not an
+ * instance type at all, or one of the other architecture; undefined when it can.
+ */
+export function instanceTypeProblem(instanceType: string, arch: Architecture, holder: string): string | undefined {
+    const actual = instanceTypeArchitecture(instanceType);
+    if (actual === arch) {
+        return undefined;
+    }
+    return actual === undefined
+        ? `'${instanceType}' is not an EC2 instance type (family.size)`
+        : `'${instanceType}' is ${actual} but ${holder} is ${arch}; use ${arch} types such as '${DEFAULT_INSTANCE_TYPES[arch][0]}'`;
+}
+
 /** The architecture a target runs when a service does not choose one. */
 export function defaultArchitecture(target: ComputeTarget): Architecture {
     return TARGETS[target].defaultArchitecture;

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { EksAccessGrant } from "../components/eks-access";
 import { NodeGroupArgs } from "../components/node-group";
 import {
-    ARCHITECTURES, Architecture, DEFAULT_INSTANCE_TYPES, describeChoices, defaultArchitecture, dockerPlatform, instanceTypeArchitecture,
+    ARCHITECTURES, Architecture, DEFAULT_INSTANCE_TYPES, describeChoices, defaultArchitecture, dockerPlatform, instanceTypeProblem,
     otherArchitecture, parseArchitecture, singleManifestReason, targetRestriction,
 } from "../components/platform";
 import { ConfigError } from "./config-error";
@@ -452,11 +452,9 @@ function checkCrossFieldRules(settings: StackSettings): void {
     ];
     for (const [key, types, arch] of groups) {
         types.forEach((instanceType, index) => {
-            const actual = instanceTypeArchitecture(instanceType);
-            if (actual !== arch) {
-                throw new ConfigError(`${key}[${index}]`, actual === undefined
-                    ? `'${instanceType}' is not an EC2 instance type (family.size)`
-                    : `'${instanceType}' is ${actual} but this node group is ${arch}; use ${arch} types such as '${DEFAULT_INSTANCE_TYPES[arch][0]}'`);
+            const problem = instanceTypeProblem(instanceType, arch, "this node group");
+            if (problem !== undefined) {
+                throw new ConfigError(`${key}[${index}]`, problem);
             }
         });
     }

@@ -9,10 +9,6 @@ import { TargetModule } from "./targets/target-module";
  * prints them before the table.
  */
 export function deploymentNotices(settings: StackSettings): string[] {
-    const order: ComputeTarget[] = ["eks", "apprunner", "lambda", "ecs", "ecs-express"];
-    return order.flatMap((target) => {
-        const module = TARGET_MODULES[target] as TargetModule<ComputeTarget>;
-        const services = settings.services.filter((s) => s.target === target);
-        return module.notices?.(services as never, settings) ?? [];
-    });
+    return (Object.values(TARGET_MODULES) as TargetModule<ComputeTarget>[]).flatMap((module) =>
+        module.notices?.(settings.services.filter((s) => s.target === module.target) as never, settings) ?? []);
 }

@@ -81,7 +81,7 @@ export function buildStack(settings: StackSettings, secretEnvironment = false): 
             forceDelete: settings.registry.forceDelete,
             keepReleases: settings.registry.keepReleases,
             kmsKeyArn: ecrKey?.arn,
-            allowLambdaPull: module.lambdaPull === true,
+            allowLambdaPull: module.runsOnLambda === true,
             protectData: settings.protectData,
             tags,
         });
@@ -97,7 +97,7 @@ export function buildStack(settings: StackSettings, secretEnvironment = false): 
             : new ServiceImage(service.name, {
                 ...build,
                 architecture: service.architecture,
-                forLambda: service.target === "lambda",
+                forLambda: module.runsOnLambda === true,
                 builder: settings.builders[service.architecture] ?? settings.builder,
             });
         return { service, repository, image };

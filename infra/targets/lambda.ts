@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { z } from "zod";
 import { LAMBDA_LIMITS, LambdaService } from "../../components/lambda";
 import { LambdaCapacityProvider } from "../../components/lambda-capacity-provider";
-import { DEFAULT_INSTANCE_TYPES, instanceTypeArchitecture } from "../../components/platform";
+import { instanceTypeProblem } from "../../components/platform";
 import { ConfigError } from "../config-error";
 import { commonServiceKeys } from "./service-schema";
 import { TargetModule } from "./target-module";
@@ -25,15 +25,12 @@ export const schema = z.object({
 export const lambdaTarget: TargetModule<"lambda"> = {
     target: "lambda",
     schema,
-    lambdaPull: true,
+    runsOnLambda: true,
     check(service, at) {
         (service.capacityProvider?.instanceTypes ?? []).forEach((type, index) => {
-            const actual = instanceTypeArchitecture(type);
-            if (actual !== service.architecture) {
-                throw new ConfigError(at(`capacityProvider.instanceTypes[${index}]`), actual === undefined
-                    ? `'${type}' is not an EC2 instance type (family.size)`
-                    : `'${type}' is ${actual} but the service is ${service.architecture}; use ${service.architecture} types such as ` +
-                      `'${DEFAULT_INSTANCE_TYPES[service.architecture][0]}'`);
+            const problem = instanceTypeProblem(type, service.architecture, "the service");
+            if (problem !== undefined) {
+                throw new ConfigError(at(`capacityProvider.instanceTypes[${index}]`), problem);
             }
         });
     },

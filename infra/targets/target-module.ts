@@ -53,8 +53,11 @@ export interface TargetModule<T extends ComputeTarget> {
      * names another, is refused.
      */
     runsArchitecture?(architectures: readonly Architecture[]): Architecture | undefined;
-    /** The repository lets Lambda pull (a repository policy Lambda checks at CreateFunction). */
-    lambdaPull?: boolean;
+    /**
+     * Its images run on Lambda: built as a single image manifest (no attestation index), in a
+     * repository whose policy lets Lambda pull (which CreateFunction checks at once).
+     */
+    runsOnLambda?: boolean;
     /** Deploys one entry (in the order the stack lists them). */
     deploy?(deployment: Deployment<T>, ctx: StackContext): void;
     /** After every entry: deploys the ones that need each other (the EKS cluster, its node groups, the workloads). */

@@ -127,13 +127,12 @@ export class StackIndex {
                         return bad;
                     }
                 }
-                const known = parts as Extract<ImagePlatforms, { kind: "known" | "unsupported" }>[];
-                return {
-                    kind: known.some((p) => p.kind === "unsupported") ? "unsupported" : "known",
-                    architectures: [...new Set(known.flatMap((p) => p.architectures))],
-                    platforms: [...new Set(known.flatMap((p) => p.platforms))],
-                    index: true,
-                };
+                const listed = parts as Extract<ImagePlatforms, { kind: "known" | "unsupported" }>[];
+                const architectures = [...new Set(listed.flatMap((p) => p.architectures))];
+                const platforms = [...new Set(listed.flatMap((p) => p.platforms))];
+                return listed.some((p) => p.kind === "unsupported")
+                    ? { kind: "unsupported", platforms, architectures }
+                    : { kind: "known", architectures, platforms, index: true };
             }
             default:
                 return { kind: "unknown" };

@@ -3,7 +3,7 @@ import { CONSUMERS, ComputeArchitectures, Consumer, LAMBDA_FUNCTION } from "./co
 import { imageReferences } from "./image-references";
 import { ImageReference, parseImageReference } from "./oci-reference";
 import { rawProps } from "./props";
-import { RegistryImage, platformString } from "./registry-client";
+import { OciPlatform, RegistryImage, platformString } from "./registry-client";
 import { LookupResult, RegistryConfig, isChecked, lookupImage } from "./registry-lookup";
 
 export interface RegistryCheck {
@@ -40,6 +40,12 @@ export async function checkConsumerImages(type: string, props: unknown, config: 
     return { consumer, architectures, images, unparsable };
 }
 
+/** The catalog architectures of the Linux platforms a registry records (others left out). */
+function linuxArchitectures(platforms: readonly OciPlatform[]): Architecture[] {
+    return platforms.filter((p) => p.os === "linux").map((p) => parseArchitecture(platformString(p)))
+        .filter((arch): arch is Architecture => arch !== undefined);
+}
+
 /**
  * What is wrong with running `image` on a consumer that picks its architecture from the image
  * (ECS Express Mode): only an image covering none it runs; undefined if nothing.
@@ -47,9 +53,7 @@ export async function checkConsumerImages(type: string, props: unknown, config: 
 export function followsImageProblem(consumer: Consumer, name: string, architectures: Extract<ComputeArchitectures, { kind: "follows-image" }>,
     reference: ImageReference, image: RegistryImage): string | undefined {
     const platforms = image.kind === "index" ? image.platforms : [image.platform];
-    const provided = platforms.filter((p) => p.os === "linux").map((p) => parseArchitecture(platformString(p)))
-        .filter((arch): arch is Architecture => arch !== undefined);
-    if (architectures.choose(provided) !== undefined) {
+    if (architectures.choose(linuxArchitectures(platforms)) !== undefined) {
         return undefined;
     }
     return `${consumer.noun} '${name}' runs its image's architecture (${architectures.source}), but the registry says image ` +
@@ -68,14 +72,14 @@ export function platformProblem(consumer: Consumer, name: string, architectures:
             return `${what}, but the registry says ${at} is an index of ${platforms.join(", ") || "no platforms"}: Lambda needs a single-platform ` +
                 `image. Fix: point the function at the ${dockerPlatform(architectures.architectures[0])} manifest's digest, or build a single-platform image.`;
         }
-        const provided = new Set(image.platforms.filter((p) => p.os === "linux").map((p) => parseArchitecture(platformString(p))));
-        const missing = architectures.architectures.filter((arch) => !provided.has(arch));
+        const provided = linuxArchitectures(image.platforms);
+        const missing = architectures.architectures.filter((arch) => !provided.includes(arch));
         return missing.length === 0 ? undefined
             : `${what}, but the registry says ${at} is an index of ${platforms.join(", ") || "no platforms"}, without ` +
             `${missing.map(dockerPlatform).join(" or ")}: it would fail with "exec format error". Fix: add ${missing.map(dockerPlatform).join(", ")} to the index.`;
     }
-    const built = image.platform.os === "linux" ? parseArchitecture(platformString(image.platform)) : undefined;
-    const wrong = architectures.architectures.filter((arch: Architecture) => arch !== built);
+    const [built] = linuxArchitectures([image.platform]);
+    const wrong = architectures.architectures.filter((arch) => arch !== built);
     return wrong.length === 0 ? undefined
         : `${what}, but the registry says ${at} is ${platformString(image.platform)}: it would fail with "exec format error". ` +
         `Fix: build the image for ${wrong.map(dockerPlatform).join(", ")}, or run it on ${platformString(image.platform)} compute.`;

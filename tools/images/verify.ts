@@ -18,7 +18,7 @@ import * as os from "os";
 import * as path from "path";
 import { Architecture, dockerPlatform, parseArchitecture, targetArch } from "../../components/platform";
 import { parseImageReference } from "../../policies/lib/oci-reference";
-import { fetchRegistryImage, platformString } from "../../policies/lib/registry-client";
+import { RegistryImage, fetchRegistryImage, platformString } from "../../policies/lib/registry-client";
 import { Builder, storageDriver } from "./buildah";
 import { foreignElfFiles } from "./elf";
 import { forEachFile } from "./files";
@@ -74,22 +74,31 @@ interface BuildSpec {
     pushAsIndex?: boolean;
 }
 
-/** The platform the pack's registry client reads for a pushed image, against the planned architecture. */
-async function registryRuleProblem(reference: string, endpoint: string, arch: Architecture): Promise<string | undefined> {
+/** What the pack's registry client reads for a reference in the loopback registry, or why it could not. */
+async function readWithPackClient(reference: string, endpoint: string): Promise<{ image: RegistryImage } | { problem: string }> {
     const parsed = parseImageReference(reference);
     if (parsed === undefined) {
-        return `the registry rule cannot parse ${reference}`;
+        return { problem: `the registry rule cannot parse ${reference}` };
     }
     try {
-        const image = await fetchRegistryImage(parsed, { endpoint, signal: AbortSignal.timeout(10_000) });
-        if (image.kind === "index") {
-            return `the registry rule reads an index (${image.platforms.map(platformString).join(", ")}), not one ${dockerPlatform(arch)} manifest`;
-        }
-        const read = platformString(image.platform);
-        return parseArchitecture(read) === arch ? undefined : `the registry rule reads ${read}, expected ${dockerPlatform(arch)}`;
+        return { image: await fetchRegistryImage(parsed, { endpoint, signal: AbortSignal.timeout(10_000) }) };
     } catch (err) {
-        return `the registry rule could not read ${reference}: ${(err as Error).message}`;
+        return { problem: `the registry rule could not read ${reference}: ${(err as Error).message}` };
     }
+}
+
+/** The platform the pack's registry client reads for a pushed image, against the planned architecture. */
+async function registryRuleProblem(reference: string, endpoint: string, arch: Architecture): Promise<string | undefined> {
+    const read = await readWithPackClient(reference, endpoint);
+    if ("problem" in read) {
+        return read.problem;
+    }
+    const { image } = read;
+    if (image.kind === "index") {
+        return `the registry rule reads an index (${image.platforms.map(platformString).join(", ")}), not one ${dockerPlatform(arch)} manifest`;
+    }
+    const platform = platformString(image.platform);
+    return parseArchitecture(platform) === arch ? undefined : `the registry rule reads ${platform}, expected ${dockerPlatform(arch)}`;
 }
 
 async function buildAndCheck(spec: BuildSpec, ctx: Context): Promise<ImageResult> {
@@ -189,16 +198,16 @@ async function indexCheck(index: PlannedIndex, pushed: Map<PlannedBuild, ImageRe
             ctx.builder.buildah(["manifest", "add", "--tls-verify=false", list, `docker://${source.reference}`]);
         }
         ctx.builder.buildah(["manifest", "push", "--quiet", "--all", "--tls-verify=false", list, `docker://${reference}`]);
-        const parsed = parseImageReference(reference);
-        try {
-            const image = await fetchRegistryImage(parsed as NonNullable<typeof parsed>, { endpoint: `http://${ctx.registry}`, signal: AbortSignal.timeout(10_000) });
+        const read = await readWithPackClient(reference, `http://${ctx.registry}`);
+        if ("problem" in read) {
+            problems.push(read.problem);
+        } else {
+            const { image } = read;
             digest = image.digest;
-            const read = image.kind === "index" ? image.platforms.map(platformString) : [platformString(image.platform)];
-            if (image.kind !== "index" || [...read].sort().join() !== [...planned].sort().join()) {
-                problems.push(`the registry client reads ${image.kind === "index" ? "an index of" : "one manifest,"} ${read.join(", ")}; planned an index of ${planned.join(", ")}`);
+            const platforms = image.kind === "index" ? image.platforms.map(platformString) : [platformString(image.platform)];
+            if (image.kind !== "index" || [...platforms].sort().join() !== [...planned].sort().join()) {
+                problems.push(`the registry client reads ${image.kind === "index" ? "an index of" : "one manifest,"} ${platforms.join(", ")}; planned an index of ${planned.join(", ")}`);
             }
-        } catch (err) {
-            problems.push(`the registry client could not read ${reference}: ${(err as Error).message}`);
         }
     }
     return {
