@@ -11,7 +11,8 @@
 import * as path from "path";
 import { PolyarchInputError } from "../components/errors";
 import { EngineError } from "./engine/urn";
-import { runGate } from "./policy-gate/gate";
+import { GateOptions, GateReport, runGate } from "./policy-gate/gate";
+import { ProgressLine } from "./policy-gate/progress-line";
 import { renderHuman, styleFor } from "./policy-gate/render";
 
 const USAGE = "usage: npm run plan -- [--stack <name>] [--json] [--update] [--registry] [--policy-pack-config FILE] [--project DIR]";
@@ -80,7 +81,8 @@ export function parseArgs(argv: string[]): PlanArgs | "help" {
     return args;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** `gate`: hooks into the gate run (the bench reads the pack's peak memory through onPackClosed). */
+export async function main(argv: string[], gate: Pick<GateOptions, "onPackClosed"> = {}): Promise<number> {
     let args: PlanArgs | "help";
     try {
         args = parseArgs(argv);
@@ -93,13 +95,26 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
     }
     const err = styleFor(process.stderr);
-    const progress = (message: string) => process.stderr.write(`${err.dim(message)}\n`);
+    // On a terminal (and not for --json), a status line counts registrations and verdicts.
+    const line = args.json ? undefined : ProgressLine.for(process.stderr);
+    const progress = (message: string) => (line ? line.message(err.dim(message)) : process.stderr.write(`${err.dim(message)}\n`));
     try {
-        const report = await runGate({
-            projectDir: args.project, stack: args.stack, policyPackConfig: args.policyPackConfig, onProgress: progress,
-            view: args.update ? "update" : "preview",
-            registry: args.registry,
-        });
+        let report: GateReport;
+        // Ctrl-C exits at once (below): the prompt must not land after a half-drawn status line.
+        const clearLine = () => line?.clear();
+        process.once("exit", clearLine);
+        try {
+            report = await runGate({
+                projectDir: args.project, stack: args.stack, policyPackConfig: args.policyPackConfig, onProgress: progress,
+                onCounts: line && ((counts) => line.update(counts)),
+                view: args.update ? "update" : "preview",
+                registry: args.registry,
+                ...gate,
+            });
+        } finally {
+            process.removeListener("exit", clearLine);
+            clearLine();
+        }
         await writeAll(process.stderr, report.warnings.map((warning) => `${err.yellow(`warning: ${warning}`)}\n`).join(""));
         if (args.json) {
             // The JSON document's shape is fixed; notices go to stderr beside it.

@@ -99,6 +99,11 @@ export interface MonitorOptions {
      * default provider (`pulumi:providers:<pkg>::default_<version>`). Without it no provider is resolved.
      */
     defaultProviderConfig?: Record<string, string>;
+    /**
+     * Sees each registration as soon as it is recorded, in the order of `recorded` (the engine
+     * analyzes a resource when its registration arrives). A component's outputs come later.
+     */
+    onRecorded?: (resource: RecordedResource) => void;
 }
 
 /**
@@ -288,6 +293,7 @@ export class RecordingMonitor extends MockMonitor {
         this.recorded.push(recorded);
         this.byUrn.set(recorded.urn, recorded);
         this.parents.set(recorded.urn, recorded.parent);
+        this.options.onRecorded?.(recorded);
     }
 }
 

@@ -13,7 +13,8 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { LocalRegistry, freePort } from "../../tools/images/local-registry";
-import { Diagnostic, PACK_SOURCE_ENTRY, PolicyPackProcess } from "../../tools/policy-gate/analyzer-client";
+import { Diagnostic, PolicyPackProcess } from "../../tools/policy-gate/analyzer-client";
+import { startWorkspacePack } from "../../tools/policy-gate/workspace-pack";
 import { resolvePackConfig } from "../../tools/policy-gate/pack-config";
 import { UNKNOWN_SENTINEL } from "../../tools/recording-monitor";
 import { Descriptor, OCI_MANIFEST, RegistryWriter } from "../support/oci-push";
@@ -75,7 +76,7 @@ describe("registry rules against a real registry (docker-registry on loopback)",
             delete process.env[key];
         }
         Object.assign(process.env, { AWS_EC2_METADATA_DISABLED: "true", AWS_CONFIG_FILE: path.join(workDir, "none"), AWS_SHARED_CREDENTIALS_FILE: path.join(workDir, "none") });
-        pack = await PolicyPackProcess.start(POLICIES_DIR, undefined, PACK_SOURCE_ENTRY);
+        pack = await startWorkspacePack();
 
         const silentPort = (silent.address() as net.AddressInfo).port;
         registrySettings = {

@@ -1,5 +1,6 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
+import { planNodeFlags } from "../../tools/plan-node-flags";
 
 export const REPO = path.resolve(__dirname, "..", "..");
 
@@ -11,7 +12,7 @@ export interface CliResult {
 
 /** Runs `npm run plan -- <args>` the way a user does (the same node flags and entry), without a TTY. */
 export function plan(...args: string[]): CliResult {
-    const result = spawnSync(process.execPath, ["--max-semi-space-size=32", "-r", "ts-node/register/transpile-only", "tools/plan.ts", ...args], {
+    const result = spawnSync(process.execPath, [...planNodeFlags(), "tools/plan.ts", ...args], {
         cwd: REPO,
         encoding: "utf8",
         env: { ...process.env, NO_COLOR: "1" },

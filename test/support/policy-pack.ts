@@ -1,5 +1,6 @@
 import * as path from "path";
-import { PACK_SOURCE_ENTRY, PolicyConfig, PolicyPackProcess } from "../../tools/policy-gate/analyzer-client";
+import { PolicyConfig, PolicyPackProcess } from "../../tools/policy-gate/analyzer-client";
+import { startWorkspacePack } from "../../tools/policy-gate/workspace-pack";
 import { readJsonFile, resolvePackConfig, withoutRegistryLookups } from "../../tools/policy-gate/pack-config";
 
 export const POLICIES_DIR = path.resolve(__dirname, "..", "..", "policies");
@@ -8,7 +9,7 @@ let shared: Promise<PolicyPackProcess> | undefined;
 
 /** The pack, started once per test run the way the CLI starts it; closed by the root hook. */
 export function policyPack(): Promise<PolicyPackProcess> {
-    shared ??= PolicyPackProcess.start(POLICIES_DIR, undefined, PACK_SOURCE_ENTRY);
+    shared ??= startWorkspacePack();
     return shared;
 }
 

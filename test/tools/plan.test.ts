@@ -1,8 +1,9 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
-import { PolicyPackProcess } from "../../tools/policy-gate/analyzer-client";
 import { runGate } from "../../tools/policy-gate/gate";
+import { planNodeFlags } from "../../tools/plan-node-flags";
 import { useStack } from "../support/mock-runtime";
 import { REPO, plan } from "../support/plan-cli";
 
@@ -97,7 +98,7 @@ describe("npm run plan (the offline plan and policy gate)", function () {
         assert.match(offline.stderr, /notice: registry rules \(image-platform-matches-registry, image-platform-readable-from-registry\) not run/);
         // With --registry the rule reads the registry the reference names; this made-up ECR digest
         // cannot be read from here (no network, no AWS credentials), and the rule says so.
-        const online = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/plan.ts", "--project", "test/fixtures/mismatch-project",
+        const online = spawnSync(process.execPath, [...planNodeFlags(), "tools/plan.ts", "--project", "test/fixtures/mismatch-project",
             "--stack", "mismatch", "--update", "--registry", "--json"], {
             cwd: REPO, encoding: "utf8", timeout: 180_000,
             env: { ...process.env, NO_COLOR: "1", AWS_EC2_METADATA_DISABLED: "true", AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_PROFILE: "", AWS_CONFIG_FILE: "/nonexistent", AWS_SHARED_CREDENTIALS_FILE: "/nonexistent" },
@@ -131,23 +132,46 @@ describe("npm run plan (the offline plan and policy gate)", function () {
         }
     });
 
-    it("leaves no process behind when the pack crashes mid-analysis", async () => {
-        const spawned: PolicyPackProcess[] = [];
-        const start = PolicyPackProcess.start.bind(PolicyPackProcess);
-        PolicyPackProcess.start = async (dir: string) => { const p = await start(dir); spawned.push(p); return p; };
+    // The pack's processes are this process's children (started from the gate's worker thread).
+    const packChildren = () => fs.readdirSync("/proc").filter((pid) => /^\d+$/.test(pid)).filter((pid) => {
         try {
-            await assert.rejects(runGate({
-                projectDir: path.join(REPO, "test/fixtures/mismatch-project"),
-                stack: "mismatch",
-                packDir: path.join(REPO, "test/fixtures/crashing-pack"),
-            }));
+            const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+            const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+            return ppid === process.pid && fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("run-policy-pack");
+        } catch {
+            return false;
+        }
+    });
+
+    /** Runs the gate, watching this process's pack children while it runs; the error it fails with. */
+    async function gateFailure(projectDir: string, stack: string, packDir?: string): Promise<{ error: Error; packSeen: boolean }> {
+        const before = packChildren().length;
+        let packSeen = false;
+        const watch = setInterval(() => { packSeen ||= packChildren().length > before; }, 20);
+        try {
+            await runGate({ projectDir: path.join(REPO, projectDir), stack, packDir: packDir && path.join(REPO, packDir) });
+        } catch (error) {
+            return { error: error as Error, packSeen };
         } finally {
-            PolicyPackProcess.start = start;
+            clearInterval(watch);
             // runGate installed its own recording mocks in this process; give the suite back its own.
             useStack("dev");
         }
-        assert.equal(spawned.length, 1);
-        assert.equal(spawned[0].running, false, "the crashed pack's process must be gone");
-        assert.throws(() => process.kill(spawned[0].pid!, 0), /ESRCH/);
+        throw new Error("the gate should have failed");
+    }
+
+    it("leaves no process behind when the pack crashes mid-analysis, or the program fails while the pack runs", async () => {
+        const before = packChildren();
+        // The pack exits inside AnalyzeStack: the call fails as the connection drops.
+        const crashed = await gateFailure("test/fixtures/mismatch-project", "mismatch", "test/fixtures/crashing-pack");
+        assert.match(crashed.error.message, /UNAVAILABLE/);
+        assert.deepEqual(packChildren(), before, "the crashed pack's process must be gone");
+        // A program the engine refuses (a duplicate URN) while a healthy pack is up: the gate stops it.
+        const refused = await gateFailure("test/fixtures/engine-project", "duplicate");
+        assert.match(refused.error.message, /Duplicate resource URN/);
+        assert.ok(refused.packSeen, "the pack should have been running beside the program");
+        assert.deepEqual(packChildren(), before, "the pack must be stopped when the program fails");
     });
+
+
 });

@@ -2,16 +2,16 @@ import * as grpc from "@grpc/grpc-js";
 import * as analyzerRpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { ChildProcess, spawn } from "child_process";
+import Module from "module";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as path from "path";
 import { RecordedOptions } from "../recording-monitor";
+import { encodeAnalyzeRequest, encodeAnalyzeStackRequest, encodeAnalyzerResource } from "./analyzer-wire";
+import { GrpcCallError, GrpcUnaryChannel } from "./grpc-unary";
 
 /** The CLI's own launcher for nodejs policy packs. */
 const RUN_POLICY_PACK = path.dirname(require.resolve("@pulumi/pulumi/cmd/run-policy-pack"));
-
-/** The workspace pack's source entry: the dev loop runs the pack's TypeScript, the CLI its build. */
-export const PACK_SOURCE_ENTRY = "index.ts";
 
 /** How long one request may take: far above any real analysis (a 10k-resource AnalyzeStack takes seconds). */
 const CALL_DEADLINE_MS = Number(process.env.POLYARCH_PACK_CALL_DEADLINE_MS ?? 120_000);
@@ -118,7 +118,8 @@ export class PackStartError extends Error {}
 export class PolicyPackProcess {
     private recorder: TrafficRecorder | undefined;
 
-    private constructor(private readonly child: ChildProcess, private readonly client: analyzerRpc.AnalyzerClient) {}
+    private constructor(private readonly child: ChildProcess, private readonly client: analyzerRpc.AnalyzerClient,
+        private readonly channel: GrpcUnaryChannel) {}
 
     /** Reports every request sent from now on to `recorder` (method name and the message as an object). */
     recordTraffic(recorder: TrafficRecorder | undefined): void {
@@ -135,6 +136,7 @@ export class PolicyPackProcess {
         const child = spawn(process.execPath, [launcher, "127.0.0.1:0", program], {
             cwd: packDir,
             stdio: ["ignore", "pipe", "pipe"],
+            env: { ...process.env, ...compileCacheEnv() },
         });
         const killOnExit = () => child.kill("SIGKILL");
         process.once("exit", killOnExit);
@@ -165,7 +167,7 @@ export class PolicyPackProcess {
             "grpc.max_receive_message_length": 400 * 1024 * 1024,
             "grpc.max_send_message_length": 400 * 1024 * 1024,
         });
-        return new PolicyPackProcess(child, client);
+        return new PolicyPackProcess(child, client, new GrpcUnaryChannel(`127.0.0.1:${port}`));
     }
 
     /** The pack's process id. */
@@ -245,11 +247,15 @@ export class PolicyPackProcess {
     }
 
     async remediate(resource: AnalyzerResourceInput): Promise<Remediation[]> {
-        const request = describeResource(new analyzer.AnalyzeRequest(), resource);
-        this.recorder?.("Remediate", plainResource(request));
+        return this.remediateEncoded(encodeAnalyzeRequest(resource), resource.urn);
+    }
+
+    /** `remediate` of an AnalyzeRequest already encoded (analyzer-wire.ts): the gate encodes once for both calls. */
+    async remediateEncoded(request: Buffer, urn: string): Promise<Remediation[]> {
+        this.recorder?.("Remediate", plainResource(analyzer.AnalyzeRequest.deserializeBinary(request)));
         let response: analyzer.RemediateResponse;
         try {
-            response = await this.call<analyzer.RemediateResponse>(`Remediate(${resource.urn})`, (cb) => this.client.remediate(request, cb));
+            response = await this.callEncoded(analyzerRpc.AnalyzerService.remediate, request, `Remediate(${urn})`);
         } catch (err) {
             if ((err as grpc.ServiceError).code === grpc.status.UNIMPLEMENTED) {
                 return [];
@@ -265,35 +271,33 @@ export class PolicyPackProcess {
     }
 
     async analyze(resource: AnalyzerResourceInput): Promise<Diagnostic[]> {
-        const request = describeResource(new analyzer.AnalyzeRequest(), resource);
-        this.recorder?.("Analyze", plainResource(request));
-        const response = await this.call<analyzer.AnalyzeResponse>(`Analyze(${resource.urn})`, (cb) => this.client.analyze(request, cb));
+        return this.analyzeEncoded(encodeAnalyzeRequest(resource), resource.urn);
+    }
+
+    /** `analyze` of an AnalyzeRequest already encoded. */
+    async analyzeEncoded(request: Buffer, urn: string): Promise<Diagnostic[]> {
+        this.recorder?.("Analyze", plainResource(analyzer.AnalyzeRequest.deserializeBinary(request)));
+        const response = await this.callEncoded(analyzerRpc.AnalyzerService.analyze, request, `Analyze(${urn})`);
         // Resource policies report without a URN; the engine attributes them to the analyzed resource.
-        return diagnostics(response).map((d) => (d.urn ? d : { ...d, urn: resource.urn }));
+        return diagnostics(response).map((d) => (d.urn ? d : { ...d, urn }));
     }
 
     async analyzeStack(resources: AnalyzerResourceInput[]): Promise<Diagnostic[]> {
-        const request = new analyzer.AnalyzeStackRequest();
-        request.setResourcesList(resources.map((resource) => {
-            const entry = describeResource(new analyzer.AnalyzerResource(), resource);
-            entry.setParent(resource.parent);
-            entry.setDependenciesList(resource.dependencies);
-            const deps = entry.getPropertydependenciesMap();
-            for (const [key, urns] of Object.entries(resource.propertyDependencies)) {
-                const list = new analyzer.AnalyzerPropertyDependencies();
-                list.setUrnsList(urns);
-                deps.set(key, list);
-            }
-            return entry;
-        }));
-        this.recorder?.("AnalyzeStack", { resources: request.getResourcesList().map(plainResource) });
-        const response = await this.call<analyzer.AnalyzeResponse>("AnalyzeStack", (cb) => this.client.analyzeStack(request, cb));
+        return this.analyzeStackEncoded(resources.map(encodeAnalyzerResource));
+    }
+
+    /** `analyzeStack` of AnalyzerResources already encoded, in order: the gate encodes each as soon as its outputs are final. */
+    async analyzeStackEncoded(resources: Uint8Array[]): Promise<Diagnostic[]> {
+        const request = encodeAnalyzeStackRequest(resources);
+        this.recorder?.("AnalyzeStack", { resources: analyzer.AnalyzeStackRequest.deserializeBinary(request).getResourcesList().map(plainResource) });
+        const response = await this.callEncoded(analyzerRpc.AnalyzerService.analyzeStack, request, "AnalyzeStack");
         return diagnostics(response);
     }
 
     /** Stops the pack and waits for it to exit. */
     async close(): Promise<void> {
         this.client.close();
+        this.channel.close();
         if (!this.running) {
             return;
         }
@@ -302,6 +306,12 @@ export class PolicyPackProcess {
             this.child.once("exit", () => { clearTimeout(timer); resolve(); });
             this.child.kill("SIGTERM");
         });
+    }
+
+    /** A unary call whose request is already protobuf bytes (the method's own response decoder). */
+    private callEncoded<T>(method: { path: string; responseDeserialize: (bytes: Buffer) => T }, request: Buffer, label: string): Promise<T> {
+        return this.call<T>(label, (cb) => this.channel.call(method.path, request).then(
+            (bytes) => cb(null, method.responseDeserialize(bytes)), (err: GrpcCallError) => cb(err as unknown as grpc.ServiceError, undefined as T)));
     }
 
     /**
@@ -324,39 +334,12 @@ export class PolicyPackProcess {
 }
 
 /**
- * The fields AnalyzeRequest and AnalyzerResource share: type, URN, name, properties, options and
- * provider, as pulumi/pulumi pkg/resource/plugin/analyzer_plugin.go `marshalResourceOptions` and
- * `marshalProvider` fill them.
+ * NODE_COMPILE_CACHE for the pack's process when this one has Node's compile cache on (Node 22.8+,
+ * tools/register-cached-ts.js): its start is mostly compiling @pulumi/pulumi and @pulumi/policy.
  */
-function describeResource<T extends analyzer.AnalyzeRequest | analyzer.AnalyzerResource>(message: T, resource: AnalyzerResourceInput): T {
-    const options = new analyzer.AnalyzerResourceOptions();
-    options.setProtect(resource.protect);
-    options.setParent(resource.parent);
-    if (resource.options) {
-        options.setIgnorechangesList(resource.options.ignoreChanges);
-        options.setDeletebeforereplace(resource.options.deleteBeforeReplace ?? false);
-        options.setDeletebeforereplacedefined(resource.options.deleteBeforeReplace !== undefined);
-        options.setAdditionalsecretoutputsList(resource.options.additionalSecretOutputs);
-        const timeouts = new analyzer.AnalyzerResourceOptions.CustomTimeouts();
-        timeouts.setCreate(resource.options.customTimeouts.create);
-        timeouts.setUpdate(resource.options.customTimeouts.update);
-        timeouts.setDelete(resource.options.customTimeouts.delete);
-        options.setCustomtimeouts(timeouts);
-    }
-    if (resource.provider) {
-        const provider = new analyzer.AnalyzerProviderResource();
-        provider.setUrn(resource.provider.urn);
-        provider.setType(resource.provider.type);
-        provider.setName(resource.provider.name);
-        provider.setProperties(Struct.fromJavaScript(resource.provider.properties as Record<string, never>));
-        message.setProvider(provider);
-    }
-    message.setType(resource.type);
-    message.setUrn(resource.urn);
-    message.setName(resource.name);
-    message.setProperties(Struct.fromJavaScript(resource.properties as Record<string, never>));
-    message.setOptions(options);
-    return message;
+function compileCacheEnv(): Record<string, string> {
+    const directory = (Module as { getCompileCacheDir?: () => string | undefined }).getCompileCacheDir?.();
+    return directory === undefined ? {} : { NODE_COMPILE_CACHE: directory };
 }
 
 /** A sent resource as a plain object, properties as JSON (read back from the message, so it is what went on the wire). */

@@ -20,24 +20,17 @@ export interface ProgramRun {
  * Runs a Pulumi program (its `main` module) under Pulumi's runtime mocks, inside a root Stack
  * resource as the CLI's language host does, with the stack file's config, as a preview (ids and
  * computed outputs unknown) or an update, and records every registration with its parent,
- * dependencies, propertyDependencies, options and default provider. A registration the engine
- * would refuse fails the run with the engine's message.
+ * dependencies, propertyDependencies, options and default provider, each handed to `onRecorded`
+ * as it comes. A registration the engine would refuse fails the run with the engine's message.
  */
-export async function runProgramUnderMocks(entry: string, project: string, stackFile: StackFile, preview = false): Promise<ProgramRun> {
-    const monitor = installRecordingMocks(mocks, project, stackFile.stack, preview, { defaultProviderConfig: stackFile.config });
+export async function runProgramUnderMocks(entry: string, project: string, stackFile: StackFile, preview = false,
+    onRecorded?: (resource: RecordedResource) => void): Promise<ProgramRun> {
+    const monitor = installRecordingMocks(mocks, project, stackFile.stack, preview, { defaultProviderConfig: stackFile.config, onRecorded });
     pulumi.runtime.setAllConfig(stackFile.config, stackFile.secretKeys);
     const resolved = require.resolve(path.resolve(entry));
     // The entry runs on require; forget a previous run so this one registers afresh.
     Reflect.deleteProperty(require.cache, resolved);
-    // Pulumi captures a full stack trace per resource (source positions for the engine's
-    // diagnostics) and one per promise (leak diagnostics). Under mocks nothing reads them, yet
-    // formatting them through ts-node's source maps was ~80% of a large stack's run (bench/).
-    // Both are switched off for the run and restored after; errors still carry their messages.
-    const stackTraceLimit = Error.stackTraceLimit;
-    const resourceClass = pulumi.Resource as unknown as { callsites(): unknown[] };
-    const callsites = resourceClass.callsites;
-    Error.stackTraceLimit = 0;
-    resourceClass.callsites = () => [];
+    const restoreStackTraces = stackTracesOff();
     try {
         let outputs: unknown;
         // A registration the engine refuses rejects a promise the program never handles; Node would
@@ -65,8 +58,26 @@ export async function runProgramUnderMocks(entry: string, project: string, stack
         }
         return { resources: [...monitor.recorded], outputs: (outputs ?? {}) as Record<string, unknown> };
     } finally {
-        Error.stackTraceLimit = stackTraceLimit;
-        resourceClass.callsites = callsites;
+        restoreStackTraces();
         monitor.close();
     }
+}
+
+/**
+ * Pulumi captures a full stack trace per resource (source positions for the engine's diagnostics)
+ * and one per promise (leak diagnostics). Under mocks nothing reads them, yet formatting them
+ * through ts-node's source maps was ~80% of a large stack's run (bench/). Switches both off until
+ * the returned function is called; errors still carry their messages. The bench's floor program
+ * runs with the same setting, so the two are compared on equal terms.
+ */
+export function stackTracesOff(): () => void {
+    const stackTraceLimit = Error.stackTraceLimit;
+    const resourceClass = pulumi.Resource as unknown as { callsites(): unknown[] };
+    const callsites = resourceClass.callsites;
+    Error.stackTraceLimit = 0;
+    resourceClass.callsites = () => [];
+    return () => {
+        Error.stackTraceLimit = stackTraceLimit;
+        resourceClass.callsites = callsites;
+    };
 }
