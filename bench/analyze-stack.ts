@@ -3,15 +3,14 @@
  * (median of 5) and the ratio; linear work means a ratio near 10, a per-resource scan of the stack
  * near 100. Targets: < 2 s at 2000, ratio <= 12.
  */
-import * as path from "path";
-import { PACK_SOURCE_ENTRY, PolicyPackProcess } from "../tools/policy-gate/analyzer-client";
+import { startWorkspacePack } from "../tools/policy-gate/workspace-pack";
 import { defaultPackConfig } from "../tools/policy-gate/pack-config";
 import { syntheticStack } from "./synthetic-graph";
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export async function benchAnalyzeStack(): Promise<{ small: number; large: number; ratio: number }> {
-    const pack = await PolicyPackProcess.start(path.resolve(__dirname, "..", "policies"), undefined, PACK_SOURCE_ENTRY);
+    const pack = await startWorkspacePack();
     try {
         await pack.configure(defaultPackConfig(await pack.getAnalyzerInfo()).config);
         const time = async (size: number) => {

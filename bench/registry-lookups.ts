@@ -7,7 +7,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalRegistry } from "../tools/images/local-registry";
-import { AnalyzerResourceInput, PACK_SOURCE_ENTRY, PolicyPackProcess } from "../tools/policy-gate/analyzer-client";
+import { AnalyzerResourceInput } from "../tools/policy-gate/analyzer-client";
+import { startWorkspacePack } from "../tools/policy-gate/workspace-pack";
 import { defaultPackConfig, withoutRegistryLookups } from "../tools/policy-gate/pack-config";
 import { RegistryWriter } from "../test/support/oci-push";
 
@@ -21,7 +22,7 @@ export async function benchRegistryLookups(count = 200): Promise<RegistryBench |
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "polyarch-bench-registry-"));
     const registry = await LocalRegistry.start(path.join(dir, "storage"));
-    const pack = await PolicyPackProcess.start(path.resolve(__dirname, "..", "policies"), undefined, PACK_SOURCE_ENTRY);
+    const pack = await startWorkspacePack();
     try {
         const writer = new RegistryWriter(`http://${registry.address}`);
         const lambdas: AnalyzerResourceInput[] = [];

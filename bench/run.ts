@@ -1,27 +1,93 @@
 /**
- * `npm run bench`: the policy pack's analyzeStack (200 vs 2000 resources) and the whole offline
- * gate (dev + 100 vs dev + 1000 Lambda services). Prints times, ratios and peak memory; never asserts.
+ * `npm run bench [-- --repeat N]`: the policy pack's analyzeStack (200 vs 2000 resources), the
+ * registry rules' lookups, and the whole offline gate against its floor: for the dev stack plus
+ * 100 and plus 1000 generated Lambda services, `npm run plan -- --json` as a whole process next to
+ * a bare program registering the same resources (same number and mix, parents and dependencies)
+ * through the same SDK under its stock mocks (floor-once.ts), in the same process setup. Prints
+ * times, peak RSS and their ratios, all measured in this run; never asserts.
  */
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { planNodeFlags } from "../tools/plan-node-flags";
 import { benchAnalyzeStack } from "./analyze-stack";
+import { writeBenchStack } from "./bench-stack";
 import { benchRegistryLookups } from "./registry-lookups";
 
-interface GateRun { extra: number; seconds: number; resources: number; mandatory: number; gateRssMb: number; packRssMb: number }
+const REPO = path.resolve(__dirname, "..");
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-function gateRun(extra: number): GateRun {
-    // The same node flags as `npm run plan`.
-    const result = spawnSync(process.execPath, ["--max-semi-space-size=32", "-r", "ts-node/register/transpile-only", path.join(__dirname, "gate-once.ts"), String(extra)],
-        { cwd: path.resolve(__dirname, ".."), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-    if (result.status !== 0) {
-        throw new Error(`gate run (+${extra}) failed:\n${result.stderr}`);
+interface Measured { seconds: number; rssMb: number }
+interface GateMeasured extends Measured { resources: number; mandatory: number; advisory: number; gateRssMb: number; packRssMb: number }
+
+/** Runs `node <plan's flags> <args>` to exit; its wall time, and the usage file it wrote. */
+function timed(args: string[], usageFile: string): { seconds: number; stdout: string; usage: Record<string, number> } {
+    fs.rmSync(usageFile, { force: true });
+    const start = process.hrtime.bigint();
+    const result = spawnSync(process.execPath, [...planNodeFlags(), ...args], { cwd: REPO, encoding: "utf8", maxBuffer: 1024 * 1024 * 1024 });
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    if (result.status !== 0 && result.status !== 1) {
+        throw new Error(`${args.join(" ")} failed (exit ${result.status}):\n${result.stderr}`);
     }
-    return JSON.parse(result.stdout.trim().split("\n").pop() ?? "{}") as GateRun;
+    return { seconds, stdout: result.stdout, usage: JSON.parse(fs.readFileSync(usageFile, "utf8")) as Record<string, number> };
 }
 
-async function main(): Promise<void> {
-    console.log(`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+function gateRun(stack: string, usageFile: string): GateMeasured {
+    const run = timed(["bench/gate-once.ts", usageFile, "--stack", stack, "--json", "--policy-pack-config", "policies/config/dev.json"], usageFile);
+    const report = JSON.parse(run.stdout) as { resources: unknown[]; diagnostics: { level: string }[] };
+    const gateRssMb = run.usage.gateRssKb / 1024;
+    const packRssMb = run.usage.packRssKb / 1024;
+    return {
+        seconds: run.seconds, resources: report.resources.length,
+        mandatory: report.diagnostics.filter((d) => d.level === "mandatory").length,
+        advisory: report.diagnostics.filter((d) => d.level === "advisory").length,
+        // The gate's footprint is both processes': its own (with the pack's worker thread) and the pack's.
+        gateRssMb, packRssMb, rssMb: gateRssMb + packRssMb,
+    };
+}
+
+function floorRun(shapeFile: string, usageFile: string): Measured & { resources: number } {
+    const run = timed(["bench/floor-once.ts", shapeFile, usageFile], usageFile);
+    return { seconds: run.seconds, resources: run.usage.resources, rssMb: run.usage.rssKb / 1024 };
+}
+
+/** The gate and its floor for the dev stack plus `extra` services, alternating, `repeat` times each (medians). */
+function gateAndFloor(extra: number, repeat: number, scratch: string) {
+    const { stack, remove } = writeBenchStack(extra);
+    try {
+        const shapeFile = path.join(scratch, `shape-${extra}.json`);
+        const shape = spawnSync(process.execPath, [...planNodeFlags(), "bench/graph-shape.ts", stack, shapeFile], { cwd: REPO, encoding: "utf8" });
+        if (shape.status !== 0) {
+            throw new Error(`recording the graph of ${stack} failed:\n${shape.stderr}`);
+        }
+        const gates: GateMeasured[] = [];
+        const floors: (Measured & { resources: number })[] = [];
+        for (let i = 0; i < repeat; i++) {
+            gates.push(gateRun(stack, path.join(scratch, "usage.json")));
+            floors.push(floorRun(shapeFile, path.join(scratch, "usage.json")));
+        }
+        const pick = <T extends Measured>(runs: T[]) => runs.find((r) => r.seconds === median(runs.map((x) => x.seconds))) ?? runs[0];
+        const gate = { ...pick(gates), rssMb: median(gates.map((g) => g.rssMb)) };
+        const floor = { ...pick(floors), rssMb: median(floors.map((f) => f.rssMb)) };
+        if (gate.resources !== floor.resources) {
+            throw new Error(`the floor registered ${floor.resources} resources, the gate ${gate.resources}`);
+        }
+        return { extra, gate, floor };
+    } finally {
+        remove();
+    }
+}
+
+function printTable(headers: string[], rows: string[][]): void {
+    const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    for (const row of [headers, ...rows]) {
+        console.log(`  ${row.map((cell, i) => (i === 0 || i === row.length - 1 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ").trimEnd()}`);
+    }
+}
+
+async function main(repeat: number): Promise<void> {
+    console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${os.platform()} ${os.arch()}`);
     const analyze = await benchAnalyzeStack();
     console.log("\nanalyzeStack through the pack (gRPC), median of 5");
     console.log(`  200 resources   ${analyze.small.toFixed(3)} s`);
@@ -39,17 +105,31 @@ async function main(): Promise<void> {
         console.log(`  ratio warm/off = ${(registry.warmMs / registry.offMs).toFixed(2)}, cold/off = ${(registry.coldMs / registry.offMs).toFixed(2)}`);
     }
 
-    const small = gateRun(100);
-    const large = gateRun(1000);
-    console.log("\noffline gate (npm run plan) on dev + N generated Lambda services");
-    console.log("  N      resources  time      peak RSS gate  peak RSS pack  mandatory");
-    for (const r of [small, large]) {
-        console.log(`  +${String(r.extra).padEnd(5)} ${String(r.resources).padEnd(10)} ${r.seconds.toFixed(2).padStart(6)} s  ${r.gateRssMb.toFixed(0).padStart(8)} MiB  ${r.packRssMb.toFixed(0).padStart(9)} MiB  ${r.mandatory}`);
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "polyarch-bench-"));
+    try {
+        const runs = [gateAndFloor(100, repeat, scratch), gateAndFloor(1000, repeat, scratch)];
+        console.log(`\noffline gate (npm run plan -- --json, whole process) vs its floor (the same resources registered by a bare program), ${repeat === 1 ? "one run each" : `median of ${repeat}`}`);
+        const rows = runs.map(({ extra, gate, floor }) => [
+            `dev +${extra}`, String(gate.resources), `${gate.seconds.toFixed(2)} s`, `${floor.seconds.toFixed(2)} s`, (gate.seconds / floor.seconds).toFixed(2),
+            `${gate.rssMb.toFixed(0)} MiB (${gate.gateRssMb.toFixed(0)} + ${gate.packRssMb.toFixed(0)})`, `${floor.rssMb.toFixed(0)} MiB`,
+            (gate.rssMb / floor.rssMb).toFixed(2), `${gate.mandatory} mandatory, ${gate.advisory} advisory`,
+        ]);
+        printTable(["stack", "resources", "gate time", "floor time", "ratio", "gate peak RSS (gate + pack)", "floor peak RSS", "ratio", "gate's diagnostics"], rows);
+        const [small, large] = runs;
+        console.log(`  targets at +1000: gate/floor <= 1.25 in time (${(large.gate.seconds / large.floor.seconds).toFixed(2)}) and peak RSS (${(large.gate.rssMb / large.floor.rssMb).toFixed(2)})`);
+        console.log(`  t(+1000)/t(+100): gate ${(large.gate.seconds / small.gate.seconds).toFixed(2)} (target <= 12), floor ${(large.floor.seconds / small.floor.seconds).toFixed(2)}`);
+    } finally {
+        fs.rmSync(scratch, { recursive: true, force: true });
     }
-    console.log(`  ratio t(+1000)/t(+100) = ${(large.seconds / small.seconds).toFixed(2)}   (targets: +1000 < 10 s, ratio <= 12, peak RSS < 1 GiB)`);
 }
 
-main().catch((err) => {
+const repeatAt = process.argv.indexOf("--repeat");
+const repeat = repeatAt < 0 ? 1 : Number(process.argv[repeatAt + 1]);
+if (!Number.isInteger(repeat) || repeat < 1) {
+    console.error("error: --repeat needs a whole number of runs, at least 1");
+    process.exit(2);
+}
+main(repeat).catch((err) => {
     console.error(err);
     process.exit(1);
 });
