@@ -116,7 +116,7 @@ import * as catalog from "@polyarch/components/platform";`));
 
     it("starts the installed pack with the installed run-policy-pack; it names its rules and refuses a mismatch", async () => {
         const launcher = path.join(project, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
-        const pack = await PolicyPackProcess.start(path.join(project, "node_modules", "polyarch-policies"), undefined, ".", launcher);
+        const pack = await PolicyPackProcess.start(path.join(project, "node_modules", "polyarch-policies"), undefined, launcher);
         try {
             const info = await pack.getAnalyzerInfo();
             assert.equal(info.name, "polyarch");

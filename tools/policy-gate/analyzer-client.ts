@@ -118,8 +118,7 @@ export class PackStartError extends Error {}
 export class PolicyPackProcess {
     private recorder: TrafficRecorder | undefined;
 
-    private constructor(private readonly child: ChildProcess, private readonly client: analyzerRpc.AnalyzerClient,
-        private readonly channel: GrpcUnaryChannel) {}
+    private constructor(private readonly child: ChildProcess, private readonly channel: GrpcUnaryChannel) {}
 
     /** Reports every request sent from now on to `recorder` (method name and the message as an object). */
     recordTraffic(recorder: TrafficRecorder | undefined): void {
@@ -127,13 +126,12 @@ export class PolicyPackProcess {
     }
 
     /**
-     * @param program what run-policy-pack loads: `.` (the package's `main`, as the CLI does, for a
-     *   built or installed pack) or a source entry such as `index.ts` (the workspace dev loop).
+     * Starts the pack in `packDir` as the CLI does: run-policy-pack loads `.`, the package's `main`.
      * @param launcher the `run-policy-pack` directory to use; default this repository's @pulumi/pulumi.
      */
-    static async start(packDir: string, timeoutMs = 120_000, program = ".", launcher = RUN_POLICY_PACK): Promise<PolicyPackProcess> {
+    static async start(packDir: string, timeoutMs = 120_000, launcher = RUN_POLICY_PACK): Promise<PolicyPackProcess> {
         // The engine address is unused by nodejs packs (they log through stderr); the CLI passes its own.
-        const child = spawn(process.execPath, [launcher, "127.0.0.1:0", program], {
+        const child = spawn(process.execPath, [launcher, "127.0.0.1:0", "."], {
             cwd: packDir,
             stdio: ["ignore", "pipe", "pipe"],
             env: { ...process.env, ...compileCacheEnv() },
@@ -163,11 +161,7 @@ export class PolicyPackProcess {
             child.once("exit", (code, signal) => fail(`the policy pack exited (${signal ?? `code ${code}`}) before serving`));
             child.once("error", (err) => fail(`could not start the policy pack: ${err.message}`));
         });
-        const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
-            "grpc.max_receive_message_length": 400 * 1024 * 1024,
-            "grpc.max_send_message_length": 400 * 1024 * 1024,
-        });
-        return new PolicyPackProcess(child, client, new GrpcUnaryChannel(`127.0.0.1:${port}`));
+        return new PolicyPackProcess(child, new GrpcUnaryChannel(`127.0.0.1:${port}`));
     }
 
     /** The pack's process id. */
@@ -181,9 +175,8 @@ export class PolicyPackProcess {
     }
 
     async getAnalyzerInfo(): Promise<PackInfo> {
-        const empty = new Empty();
         this.recorder?.("GetAnalyzerInfo", {});
-        const info = await this.call<analyzer.AnalyzerInfo>("GetAnalyzerInfo", (cb) => this.client.getAnalyzerInfo(empty, cb));
+        const info = await this.call(analyzerRpc.AnalyzerService.getAnalyzerInfo, new Empty().serializeBinary(), "GetAnalyzerInfo");
         const initialConfig: PackInfo["initialConfig"] = {};
         info.getInitialconfigMap().forEach((config, name) => {
             initialConfig[name] = {
@@ -223,7 +216,7 @@ export class PolicyPackProcess {
             map.set(name, entry);
         }
         this.recorder?.("Configure", { policyConfig: config });
-        await this.call("Configure", (cb) => this.client.configure(request, cb));
+        await this.call(analyzerRpc.AnalyzerService.configure, request.serializeBinary(), "Configure");
     }
 
     /** `configureStack`; a pack without it (Unimplemented) is fine, as for the engine. */
@@ -238,9 +231,9 @@ export class PolicyPackProcess {
         request.setConfigSecretKeysList(stack.configSecretKeys);
         this.recorder?.("ConfigureStack", { ...stack });
         try {
-            await this.call("ConfigureStack", (cb) => this.client.configureStack(request, cb));
+            await this.call(analyzerRpc.AnalyzerService.configureStack, request.serializeBinary(), "ConfigureStack");
         } catch (err) {
-            if ((err as grpc.ServiceError).code !== grpc.status.UNIMPLEMENTED) {
+            if (!isUnimplemented(err)) {
                 throw err;
             }
         }
@@ -255,9 +248,9 @@ export class PolicyPackProcess {
         this.recorder?.("Remediate", plainResource(analyzer.AnalyzeRequest.deserializeBinary(request)));
         let response: analyzer.RemediateResponse;
         try {
-            response = await this.callEncoded(analyzerRpc.AnalyzerService.remediate, request, `Remediate(${urn})`);
+            response = await this.call(analyzerRpc.AnalyzerService.remediate, request, `Remediate(${urn})`);
         } catch (err) {
-            if ((err as grpc.ServiceError).code === grpc.status.UNIMPLEMENTED) {
+            if (isUnimplemented(err)) {
                 return [];
             }
             throw err;
@@ -277,7 +270,7 @@ export class PolicyPackProcess {
     /** `analyze` of an AnalyzeRequest already encoded. */
     async analyzeEncoded(request: Buffer, urn: string): Promise<Diagnostic[]> {
         this.recorder?.("Analyze", plainResource(analyzer.AnalyzeRequest.deserializeBinary(request)));
-        const response = await this.callEncoded(analyzerRpc.AnalyzerService.analyze, request, `Analyze(${urn})`);
+        const response = await this.call(analyzerRpc.AnalyzerService.analyze, request, `Analyze(${urn})`);
         // Resource policies report without a URN; the engine attributes them to the analyzed resource.
         return diagnostics(response).map((d) => (d.urn ? d : { ...d, urn }));
     }
@@ -290,13 +283,12 @@ export class PolicyPackProcess {
     async analyzeStackEncoded(resources: Uint8Array[]): Promise<Diagnostic[]> {
         const request = encodeAnalyzeStackRequest(resources);
         this.recorder?.("AnalyzeStack", { resources: analyzer.AnalyzeStackRequest.deserializeBinary(request).getResourcesList().map(plainResource) });
-        const response = await this.callEncoded(analyzerRpc.AnalyzerService.analyzeStack, request, "AnalyzeStack");
+        const response = await this.call(analyzerRpc.AnalyzerService.analyzeStack, request, "AnalyzeStack");
         return diagnostics(response);
     }
 
     /** Stops the pack and waits for it to exit. */
     async close(): Promise<void> {
-        this.client.close();
         this.channel.close();
         if (!this.running) {
             return;
@@ -308,29 +300,25 @@ export class PolicyPackProcess {
         });
     }
 
-    /** A unary call whose request is already protobuf bytes (the method's own response decoder). */
-    private callEncoded<T>(method: { path: string; responseDeserialize: (bytes: Buffer) => T }, request: Buffer, label: string): Promise<T> {
-        return this.call<T>(label, (cb) => this.channel.call(method.path, request).then(
-            (bytes) => cb(null, method.responseDeserialize(bytes)), (err: GrpcCallError) => cb(err as unknown as grpc.ServiceError, undefined as T)));
-    }
-
     /**
-     * One call, with a deadline: @pulumi/policy never answers a request it fails to read (its
-     * handler throws before its try block), which would otherwise hang the gate forever.
+     * One unary call of an encoded request (the method's own response decoder), with a deadline:
+     * @pulumi/policy never answers a request it fails to read (its handler throws before its try
+     * block), which would otherwise hang the gate forever.
      */
-    private call<T>(label: string, invoke: (callback: (err: grpc.ServiceError | null, response: T) => void) => void): Promise<T> {
+    private call<T>(method: { path: string; responseDeserialize: (bytes: Buffer) => T }, request: Uint8Array, label: string): Promise<T> {
         return new Promise<T>((resolve, reject) => {
             const timer = setTimeout(() => reject(new Error(`the policy pack did not answer ${label} within ${CALL_DEADLINE_MS / 1000}s`)), CALL_DEADLINE_MS);
-            invoke((err, response) => {
-                clearTimeout(timer);
-                if (err) {
-                    reject(err);
-                } else {
-                    resolve(response);
-                }
-            });
+            this.channel.call(method.path, request)
+                .then((bytes) => method.responseDeserialize(bytes))
+                .then(resolve, reject)
+                .finally(() => clearTimeout(timer));
         });
     }
+}
+
+/** A pack that does not implement a method answers UNIMPLEMENTED; the engine then carries on without it. */
+function isUnimplemented(err: unknown): boolean {
+    return err instanceof GrpcCallError && err.code === grpc.status.UNIMPLEMENTED;
 }
 
 /**

@@ -11,9 +11,9 @@ export class GrpcCallError extends Error {
 /**
  * Unary gRPC calls whose request is already protobuf bytes, straight over one HTTP/2 connection
  * (gRPC over HTTP/2: a POST to /<service>/<method>, a 5-byte length prefix before the message,
- * the status in the trailers). The gate makes two such calls per resource, 22,000 on a
- * 10,000-resource stack; @grpc/grpc-js spent more on its call machinery (interceptors, retry
- * and load-balancing layers, metadata) than on the bytes, on a thread the program competes for.
+ * the status in the trailers). Every call to the pack goes through it: two per resource, 22,000
+ * on a 10,000-resource stack, where @grpc/grpc-js spent more on its call machinery (interceptors,
+ * retry and load-balancing layers, metadata) than on the bytes, on a thread the program competes for.
  * What the pack sees is the same: grpc-js is the server, and the messages are byte for byte those
  * the generated client sends.
  */

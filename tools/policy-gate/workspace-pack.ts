@@ -20,5 +20,5 @@ export async function startWorkspacePack(timeoutMs?: number): Promise<PolicyPack
             throw new PackStartError(`the policy pack does not compile (npm run build -w policies):\n${(err as Error).message}`);
         }
     }
-    return PolicyPackProcess.start(WORKSPACE_PACK_DIR, timeoutMs, ".");
+    return PolicyPackProcess.start(WORKSPACE_PACK_DIR, timeoutMs);
 }
