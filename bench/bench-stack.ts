@@ -22,12 +22,3 @@ export function writeBenchStack(extra: number): { stack: string; remove: () => v
     fs.writeFileSync(file, stringify({ config }));
     return { stack, remove: () => fs.rmSync(file, { force: true }) };
 }
-
-/** Peak RSS (VmHWM) of a live process, in KiB; 0 when it cannot be read. */
-export function peakRssKb(pid: number | undefined): number {
-    try {
-        return Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-    } catch {
-        return 0;
-    }
-}

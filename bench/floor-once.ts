@@ -56,6 +56,7 @@ class Component extends pulumi.ComponentResource {
 
 function register(shape: ShapeEntry[]): void {
     const created: pulumi.Resource[] = [];
+    // Every class looked up first: a type the floor cannot construct fails before anything registers.
     const classes = new Map(shape.filter((e) => e.kind !== "component").map((e) => [e.type, resourceClass(e.type)]));
     // An input that depends on other resources is an Output of theirs, as in a real program.
     const inputs = (entry: ShapeEntry): pulumi.Inputs => Object.fromEntries(Object.entries(entry.properties).map(([key, value]) => {
@@ -70,7 +71,7 @@ function register(shape: ShapeEntry[]): void {
         switch (entry.kind) {
             case "provider":
             case "custom":
-                created.push(new (classes.get(entry.type) ?? resourceClass(entry.type))(entry.name, inputs(entry), opts));
+                created.push(new (classes.get(entry.type) as ResourceClass)(entry.name, inputs(entry), opts));
                 break;
             case "component":
                 created.push(new Component(entry.type, entry.name, inputs(entry), opts));

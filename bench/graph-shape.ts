@@ -11,7 +11,7 @@ import { REPO_ROOT } from "../tools/policy-gate/gate";
 import { runProgramUnderMocks } from "../tools/policy-gate/run-program";
 import { ROOT_STACK_TYPE } from "../tools/engine/urn";
 import { isProviderType } from "../tools/engine/default-providers";
-import { RecordedResource, SIG_KEY, unwrapSecrets } from "../tools/recording-monitor";
+import { RecordedResource, replaceSigned, unwrapSecrets } from "../tools/recording-monitor";
 import { readProjectFile, readStackFile } from "../tools/stack-file";
 
 export interface ShapeEntry {
@@ -30,17 +30,7 @@ export interface ShapeEntry {
 
 /** Resource references as the URN they name: the floor has no resource objects to pass there. */
 function plain(value: unknown): unknown {
-    if (Array.isArray(value)) {
-        return value.map(plain);
-    }
-    if (value !== null && typeof value === "object") {
-        const record = value as Record<string, unknown>;
-        if (record[SIG_KEY] === RESOURCE_REFERENCE_SIG) {
-            return record.urn;
-        }
-        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, plain(v)]));
-    }
-    return value;
+    return replaceSigned(value, RESOURCE_REFERENCE_SIG, (ref) => ref.urn);
 }
 
 export function graphShape(recorded: RecordedResource[]): ShapeEntry[] {

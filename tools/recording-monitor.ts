@@ -52,15 +52,23 @@ export interface RecordedResource {
 }
 
 export function unwrapSecrets(value: unknown): unknown {
+    return replaceSigned(value, SECRET_SIG, (secret) => unwrapSecrets(secret.value));
+}
+
+/**
+ * A copy of a wire value (arrays and objects copied, other values as they are) in which every
+ * object that carries the signature `sig` (a secret, a resource reference) is `replace(it)`.
+ */
+export function replaceSigned(value: unknown, sig: string, replace: (signed: Record<string, unknown>) => unknown): unknown {
     if (Array.isArray(value)) {
-        return value.map(unwrapSecrets);
+        return value.map((item) => replaceSigned(item, sig, replace));
     }
     if (value !== null && typeof value === "object") {
         const record = value as Record<string, unknown>;
-        if (record[SIG_KEY] === SECRET_SIG) {
-            return unwrapSecrets(record.value);
+        if (record[SIG_KEY] === sig) {
+            return replace(record);
         }
-        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
+        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, replaceSigned(v, sig, replace)]));
     }
     return value;
 }

@@ -1,9 +1,10 @@
 import * as path from "path";
 import { PolicyConfig, PolicyPackProcess } from "../../tools/policy-gate/analyzer-client";
-import { startWorkspacePack } from "../../tools/policy-gate/workspace-pack";
+import { WORKSPACE_PACK_DIR, startWorkspacePack } from "../../tools/policy-gate/workspace-pack";
 import { readJsonFile, resolvePackConfig, withoutRegistryLookups } from "../../tools/policy-gate/pack-config";
 
-export const POLICIES_DIR = path.resolve(__dirname, "..", "..", "policies");
+/** This repository's pack (where the gate starts it from). */
+export const POLICIES_DIR = WORKSPACE_PACK_DIR;
 
 let shared: Promise<PolicyPackProcess> | undefined;
 

@@ -172,6 +172,4 @@ describe("npm run plan (the offline plan and policy gate)", function () {
         assert.ok(refused.packSeen, "the pack should have been running beside the program");
         assert.deepEqual(packChildren(), before, "the pack must be stopped when the program fails");
     });
-
-
 });

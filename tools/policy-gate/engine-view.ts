@@ -6,7 +6,7 @@
  * component (pkg/resource/plugin/rpc.go `MarshalPropertyValue`); the policy SDK cannot read the
  * reference form at all ("Unrecognized signature").
  */
-import { SIG_KEY } from "../recording-monitor";
+import { replaceSigned } from "../recording-monitor";
 
 /** Pulumi's wire signature of a resource reference. */
 export const RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
@@ -15,25 +15,19 @@ export const RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 export function propertiesForAnalyzer(properties: Record<string, unknown>, skipInternalKeys = true): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(properties)) {
-        // resource.IsInternalPropertyKey: keys starting with "__" (e.g. __defaults).
-        if (!(skipInternalKeys && key.startsWith("__"))) {
+        if (!(skipInternalKeys && isInternalPropertyKey(key))) {
             out[key] = forAnalyzer(item);
         }
     }
     return out;
 }
 
+/** resource.IsInternalPropertyKey: keys starting with "__" (e.g. __defaults). */
+export function isInternalPropertyKey(key: string): boolean {
+    return key.startsWith("__");
+}
+
 function forAnalyzer(value: unknown): unknown {
-    if (Array.isArray(value)) {
-        return value.map(forAnalyzer);
-    }
-    if (value === null || typeof value !== "object") {
-        return value;
-    }
-    const record = value as Record<string, unknown>;
-    if (record[SIG_KEY] === RESOURCE_REFERENCE_SIG) {
-        // rpc.go: `if !ref.ID.IsNull() { marshal the ID }` (an unknown ID stays unknown), else the URN.
-        return typeof record.id === "string" && record.id !== "" ? record.id : record.urn;
-    }
-    return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, forAnalyzer(item)]));
+    // rpc.go: `if !ref.ID.IsNull() { marshal the ID }` (an unknown ID stays unknown), else the URN.
+    return replaceSigned(value, RESOURCE_REFERENCE_SIG, (ref) => (typeof ref.id === "string" && ref.id !== "" ? ref.id : ref.urn));
 }

@@ -3,7 +3,7 @@ import * as path from "path";
 import { parseStackConfig } from "../../infra/config";
 import { deploymentNotices } from "../../infra/deployment-notices";
 import { ROOT_STACK_TYPE, generateUrn } from "../engine/urn";
-import { RecordedResource, SECRET_SIG, SIG_KEY } from "../recording-monitor";
+import { RecordedResource, SECRET_SIG, replaceSigned } from "../recording-monitor";
 import { ProjectFile, readProjectFile, readStackFile } from "../stack-file";
 import { EnforcementLevel, TrafficRecorder } from "./analyzer-client";
 import { REGISTRY_RULES, readJsonFile } from "./pack-config";
@@ -203,15 +203,5 @@ function toReportResource(r: RecordedResource, known: Set<string>): ReportResour
 
 /** Replaces every secret-wrapped value with {@link REDACTED}. */
 export function redactSecrets(value: unknown): unknown {
-    if (Array.isArray(value)) {
-        return value.map(redactSecrets);
-    }
-    if (value !== null && typeof value === "object") {
-        const record = value as Record<string, unknown>;
-        if (record[SIG_KEY] === SECRET_SIG) {
-            return REDACTED;
-        }
-        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, redactSecrets(v)]));
-    }
-    return value;
+    return replaceSigned(value, SECRET_SIG, () => REDACTED);
 }

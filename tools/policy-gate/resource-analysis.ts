@@ -1,7 +1,7 @@
 import { RecordedResource } from "../recording-monitor";
 import { AnalyzerProvider, AnalyzerResourceInput, Diagnostic, PolicyPackProcess } from "./analyzer-client";
 import { encodeAnalyzeRequest, encodeAnalyzerResource } from "./analyzer-wire";
-import { propertiesForAnalyzer } from "./engine-view";
+import { isInternalPropertyKey, propertiesForAnalyzer } from "./engine-view";
 import { isProviderType } from "../engine/default-providers";
 
 /** A policy's remediation that replaced a resource's inputs before analysis. */
@@ -164,7 +164,7 @@ export class ResourceAnalysis {
                 remediated.push({ policy: remediation.policy, urn: r.urn });
             }
         }
-        const analyzeRequest = inputs === r.wireInputs && !Object.keys(inputs).some(isInternalKey)
+        const analyzeRequest = inputs === r.wireInputs && !Object.keys(inputs).some(isInternalPropertyKey)
             ? remediateRequest
             : encodeAnalyzeRequest(toAnalyzerResource(r, propertiesForAnalyzer(inputs), provider));
         const analyzed = await pack.analyzeEncoded(analyzeRequest, r.urn);
@@ -199,11 +199,6 @@ export class ResourceAnalysis {
         }
         return this.providers.get(urn);
     }
-}
-
-/** resource.IsInternalPropertyKey: keys starting with "__". */
-function isInternalKey(key: string): boolean {
-    return key.startsWith("__");
 }
 
 /** A custom resource's outputs: what the provider computed, and its inputs (remediated ones if a policy replaced them). */
