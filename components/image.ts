@@ -10,7 +10,7 @@ import { ImageReference } from "./image-reference";
 import {
     ARCHITECTURES, Architecture, SPELLINGS, describeChoices, dockerPlatform, isArchitecture, targetArch,
 } from "./platform";
-import { CACHE_TAG_PREFIX, RELEASE_TAG_PREFIX } from "./registry";
+import { CACHE_TAG_PREFIX, platformReleaseTagPrefix } from "./registry";
 
 const TYPE = "polyarch:image:ServiceImage";
 
@@ -62,7 +62,15 @@ export interface ServiceImageArgs {
     releaseTag?: string;
     /** Keep the pushed image in the registry when it leaves the program (prod: a deployed digest must outlive it). */
     retainOnDelete?: boolean;
-    /** Build during `pulumi preview` (docker-build's default: true). */
+    /**
+     * Build during `pulumi preview`. Default false, unlike docker-build (whose default is true): a
+     * preview never pushes, yet docker-build's preview of a changed image returns the digest it
+     * built, so every consumer would pin a `<repository>@sha256:…` that is not in the registry, and
+     * the registry rules (mandatory in prod) would refuse it as not found. Without it a preview
+     * needs no builder and leaves the digest unknown until `up`, where the image is pushed before
+     * its consumer is analyzed. Opt in to see a Dockerfile fail at preview, on a stack whose
+     * policy config keeps `image-platform-readable-from-registry` advisory (README, "Day two").
+     */
     buildOnPreview?: boolean;
 }
 
@@ -94,7 +102,7 @@ export class ServiceImage extends pulumi.ComponentResource implements ImageRefer
         const platform = dockerPlatform(arch);
         const repositoryUrl = pulumi.output(args.repository.repositoryUrl);
         const cacheRef = pulumi.interpolate`${repositoryUrl}:${CACHE_TAG_PREFIX}${targetArch(arch)}`;
-        const tag = `${RELEASE_TAG_PREFIX}${targetArch(arch)}-${settings.releaseTag}`;
+        const tag = `${platformReleaseTagPrefix(arch)}${settings.releaseTag}`;
         const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: args.repository.registryId }, { parent: this });
 
         this.image = new dockerbuild.Image(`${name}-image`, {
@@ -127,7 +135,7 @@ export class ServiceImage extends pulumi.ComponentResource implements ImageRefer
             // The embedded client disables default provenance; that is what keeps a Lambda push a
             // single image manifest, so Lambda images always use it.
             exec: args.forLambda ? false : args.exec,
-            buildOnPreview: args.buildOnPreview,
+            buildOnPreview: args.buildOnPreview ?? false,
         }, { parent: this, retainOnDelete: args.retainOnDelete });
 
         this.architecture = arch;

@@ -5,7 +5,7 @@ import { refuse } from "./errors";
 import { RepositoryTarget, ServiceImage, ServiceImageArgs, buildIdentity } from "./image";
 import { ImageReference } from "./image-reference";
 import { ARCHITECTURES, Architecture, describeChoices, dockerPlatform, isArchitecture, singleManifestReason, targetArch } from "./platform";
-import { RELEASE_TAG_PREFIX } from "./registry";
+import { INDEX_RELEASE_TAG_PREFIX } from "./registry";
 
 const TYPE = "polyarch:image:MultiArchImage";
 
@@ -62,7 +62,7 @@ export class MultiArchImage extends pulumi.ComponentResource implements ImageRef
         const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: args.repository.registryId }, { parent: this });
         // The index tag names exactly these platform builds: it changes whenever one of them does.
         const tag = pulumi.all(this.images.map((image) => image.tag))
-            .apply((tags) => `${RELEASE_TAG_PREFIX}index-${buildIdentity({ tags })}`);
+            .apply((tags) => `${INDEX_RELEASE_TAG_PREFIX}${buildIdentity({ tags })}`);
         this.index = new dockerbuild.Index(`${name}-index`, {
             sources: this.images.map((image) => image.imageUri),
             tag: pulumi.interpolate`${repositoryUrl}:${tag}`,
@@ -73,8 +73,7 @@ export class MultiArchImage extends pulumi.ComponentResource implements ImageRef
         this.architecture = architectures[0];
         this.architectures = [...architectures];
         this.platform = architectures.map(dockerPlatform).join(",");
-        // `ref` is `<repository>:<tag>@sha256:…`; what runs is the digest alone.
-        this.digest = this.index.ref.apply((ref) => ref.slice(ref.lastIndexOf("@") + 1));
+        this.digest = this.index.ref.apply((ref) => indexDigest(name, ref));
         this.tag = tag;
         this.imageUri = pulumi.interpolate`${repositoryUrl}@${this.digest}`;
         this.repositoryArn = pulumi.output(args.repository.repositoryArn);
@@ -107,4 +106,26 @@ function validate(name: string, args: MultiArchImageArgs): void {
             throw refuse(TYPE, name, `builders.${key}`, `is not an architecture; key builders by ${describeChoices(ARCHITECTURES)}`);
         }
     }
+}
+
+/** The digest an Index's `ref` pins: `<repository>:<tag>@sha256:<64 hex>`. */
+const PINNED_REF = /@(sha256:[0-9a-f]{64})$/;
+
+/**
+ * What runs is the index's digest alone. During a preview docker-build's Index pushes nothing and
+ * returns `ref` as the bare tag (index.go: the digest exists only once `imagetools create` has
+ * pushed), so the digest is unknown until `up`; turning the tag into `<repository>@<tag>` would
+ * hand every consumer a reference that names nothing. After `up`, a ref without a digest is a
+ * provider fault that must stop the deploy rather than reach a consumer.
+ */
+function indexDigest(name: string, ref: string): pulumi.Output<string> {
+    const digest = PINNED_REF.exec(ref)?.[1];
+    if (digest !== undefined) {
+        return pulumi.output(digest);
+    }
+    if (pulumi.runtime.isDryRun()) {
+        return pulumi.output(pulumi.unknown as string);
+    }
+    throw new Error(`${TYPE} "${name}": the index was pushed but its ref '${ref}' names no digest; ` +
+        "the consumers would not know what to run. Re-run `pulumi up`; if it persists, report it with the docker-build version");
 }

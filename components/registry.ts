@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { dataProtection } from "./data-protection";
 import { refuse } from "./errors";
+import { ARCHITECTURES, Architecture, targetArch } from "./platform";
 
 const TYPE = "polyarch:registry:ServiceRepository";
 
@@ -9,6 +10,18 @@ const TYPE = "polyarch:registry:ServiceRepository";
 export const CACHE_TAG_PREFIX = "cache-";
 /** Tags of pushed service images; immutable where the repository says so. */
 export const RELEASE_TAG_PREFIX = "release-";
+/** Release tags of image indexes (`MultiArchImage`); a platform image's is `release-<targetArch>-`. */
+export const INDEX_RELEASE_TAG_PREFIX = `${RELEASE_TAG_PREFIX}index-`;
+
+/** Release tags of one platform's images: `release-arm64-`, `release-amd64-`. */
+export function platformReleaseTagPrefix(arch: Architecture): string {
+    return `${RELEASE_TAG_PREFIX}${targetArch(arch)}-`;
+}
+
+/** One release tag prefix per kind of image a deploy pushes: the index, and each platform's image. */
+export function releaseTagPrefixes(): string[] {
+    return [INDEX_RELEASE_TAG_PREFIX, ...ARCHITECTURES.map(platformReleaseTagPrefix)];
+}
 
 /** The fewest release images a repository keeps: the deployed one, its predecessor, one in flight. */
 export const MIN_RELEASES_KEPT = 3;
@@ -102,11 +115,20 @@ export class ServiceRepository extends pulumi.ComponentResource {
 }
 
 /**
- * ECR lifecycle rules. Deployments pin a release image by digest, and every release image carries
- * a unique release tag, so a deployed digest is always tagged and always among the newest
- * `keepReleases` of its repository. Only untagged manifests (superseded cache manifests, failed
- * pushes) expire by age, and release images expire by count beyond that window; cache tags are
- * never selected, so the per-platform cache survives.
+ * ECR lifecycle rules that keep the newest `keepReleases` deploys whole. ECR counts every manifest
+ * as an image, an index and each platform image alike, and a multi-architecture deploy pushes up
+ * to three (two platform images, then the index). One count over every `release-` tag would keep
+ * fewer deploys than asked and could keep an index whose platform images had expired, so a
+ * rollback to it would pull nothing. Instead each kind of release tag has its own rule with its
+ * own count: the newest `keepReleases` indexes, and the newest `keepReleases` images of each
+ * platform. A deploy pushes a platform image only with a new index, so the platform images the
+ * kept indexes reference are always among the kept ones (test/components/ecr-lifecycle.test.ts
+ * applies ECR's rule semantics to simulated push histories). Untagged manifests (superseded cache
+ * manifests, failed pushes) expire by age; cache tags are never selected.
+ *
+ * ECR's semantics, from its user guide ("Lifecycle policy properties"): rules apply in ascending
+ * `rulePriority`; a `tagPrefixList` selects an image that has a tag starting with each prefix; an
+ * image that matches a higher-priority rule's tag selection is never expired by a lower one.
  */
 export function lifecyclePolicy(keepReleases: number, untaggedExpiryDays: number): object {
     return {
@@ -122,17 +144,17 @@ export function lifecyclePolicy(keepReleases: number, untaggedExpiryDays: number
                 },
                 action: { type: "expire" },
             },
-            {
-                rulePriority: 2,
-                description: `Keep the newest ${keepReleases} release images`,
+            ...releaseTagPrefixes().map((prefix, index) => ({
+                rulePriority: 2 + index,
+                description: `Keep the newest ${keepReleases} ${prefix}* images (one per deploy)`,
                 selection: {
                     tagStatus: "tagged",
-                    tagPrefixList: [RELEASE_TAG_PREFIX],
+                    tagPrefixList: [prefix],
                     countType: "imageCountMoreThan",
                     countNumber: keepReleases,
                 },
                 action: { type: "expire" },
-            },
+            })),
         ],
     };
 }

@@ -7,6 +7,7 @@ import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
 import * as runtimeState from "@pulumi/pulumi/runtime/state";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { defaultProviderInputs, defaultProviderName, isProviderType, packageOf, providerType } from "./engine/default-providers";
+import { previewOutputs } from "./engine/provider-previews";
 import { TransformRunner, TransformTarget } from "./engine/transforms";
 import { EngineError, duplicateUrnMessage, generateUrn } from "./engine/urn";
 
@@ -73,6 +74,17 @@ export function replaceSigned(value: unknown, sig: string, replace: (signed: Rec
     return value;
 }
 
+/** Whether a wire value is, or holds, the unknown sentinel. */
+export function containsUnknownSentinel(value: unknown): boolean {
+    if (value === UNKNOWN_SENTINEL) {
+        return true;
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.values(value as Record<string, unknown>).some(containsUnknownSentinel);
+    }
+    return false;
+}
+
 /** Minimal view of the generated RegisterResourceRequest used here. */
 interface RegisterRequest {
     getType(): string;
@@ -125,6 +137,8 @@ export class RecordingMonitor extends MockMonitor {
     /** What the engine would have refused (a duplicate URN): the preview fails with these. */
     public readonly errors: string[] = [];
     private readonly byUrn = new Map<string, RecordedResource>();
+    /** Every URN registered so far, reserved when its registration arrives (before it is recorded). */
+    private readonly urns = new Set<string>();
     private readonly parents = new Map<string, string>();
     private readonly ownTransforms = new Map<string, callbackPb.Callback[]>();
     private readonly stackTransforms: callbackPb.Callback[] = [];
@@ -198,11 +212,15 @@ export class RecordingMonitor extends MockMonitor {
 
         const { type, name, custom } = target;
         const urn = generateUrn(pulumi.getStack(), pulumi.getProject(), parent, type, name);
-        if (this.byUrn.has(urn)) {
+        // Checked and reserved in one synchronous step, before anything below is awaited: a loop
+        // registers its resources back to back, and the second must not pass the check while the
+        // first is still with its provider (the engine's step generator refuses it at once).
+        if (this.urns.has(urn)) {
             const message = duplicateUrnMessage(urn);
             this.errors.push(message);
             throw new EngineError(message);
         }
+        this.urns.add(urn);
         let provider = target.options.provider;
         if (custom && provider === "" && !isProviderType(type) && this.options.defaultProviderConfig !== undefined) {
             provider = await this.defaultProvider(packageOf(type), target.options.version);
@@ -258,10 +276,16 @@ export class RecordingMonitor extends MockMonitor {
             return { id: "", wireOutputs: {} };
         }
         const wireOutputs: Record<string, unknown> = { ...wireInputs };
+        const computed: Record<string, unknown> = {};
         for (const [key, value] of Object.entries(state)) {
             if (!(key in wireInputs) && value !== undefined) {
-                wireOutputs[key] = this.preview ? UNKNOWN_SENTINEL : value;
+                computed[key] = value;
             }
+        }
+        // During a preview the provider computes nothing, except what its own preview returns.
+        const known = this.preview ? previewOutputs(type, wireInputs, computed, containsUnknownSentinel) : computed;
+        for (const key of Object.keys(computed)) {
+            wireOutputs[key] = key in known ? known[key] : UNKNOWN_SENTINEL;
         }
         return { id: this.preview && importId === "" ? "" : result.id ?? "", wireOutputs };
     }

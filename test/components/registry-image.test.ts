@@ -29,10 +29,11 @@ describe("ServiceRepository", () => {
     it("expires only untagged manifests by age and release images beyond the kept count; never cache tags", async () => {
         new ServiceRepository("life", { keepReleases: 5, untaggedExpiryDays: 3 });
         const policy = JSON.parse((await inputsOf("aws:ecr/lifecyclePolicy:LifecyclePolicy", "life-lifecycle")).policy);
-        assert.deepEqual(policy.rules.map((r: any) => r.selection.tagStatus), ["untagged", "tagged"]);
+        assert.deepEqual(policy.rules.map((r: any) => r.selection.tagStatus), ["untagged", "tagged", "tagged", "tagged"]);
         assert.equal(policy.rules[0].selection.countNumber, 3);
-        assert.deepEqual(policy.rules[1].selection.tagPrefixList, ["release-"]);
-        assert.equal(policy.rules[1].selection.countNumber, 5);
+        // One count per kind of release manifest, so whole deploys are kept (test/components/ecr-lifecycle.test.ts).
+        assert.deepEqual(policy.rules.slice(1).map((r: any) => r.selection.tagPrefixList), [["release-index-"], ["release-arm64-"], ["release-amd64-"]]);
+        assert.deepEqual(policy.rules.slice(1).map((r: any) => r.selection.countNumber), [5, 5, 5]);
         assert.ok(!JSON.stringify(policy).includes("cache-"), "the cache must never be selected for expiry");
         assert.ok(!policy.rules.some((r: any) => r.selection.tagStatus === "any"), "an 'any' rule would expire deployed digests");
     });

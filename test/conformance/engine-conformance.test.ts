@@ -70,6 +70,15 @@ describe("the gate speaks to the pack as the Pulumi engine does", function () {
                 return true;
             });
         });
+
+        it("refuses a duplicate URN registered back to back by a loop, before either reaches its provider", async () => {
+            const loop = path.join(REPO_ROOT, "test", "fixtures", "duplicate-loop-project");
+            await assert.rejects(runGate({ projectDir: loop, stack: "dev" }), (err: unknown) => {
+                assert.ok(err instanceof EngineError, String(err));
+                assert.equal(err.message, `Duplicate resource URN 'urn:pulumi:dev::duplicate-loop::aws:s3/bucket:Bucket::assets'; try giving it a unique name`);
+                return true;
+            });
+        });
     });
 
     describe("resource references (pkg/resource/plugin/rpc.go MarshalPropertyValue without KeepResources)", () => {
