@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { vpcEndpointServiceName } from "./partitions";
 
 const TYPE = "polyarch:network:PrivateEndpoints";
 
@@ -35,6 +36,14 @@ export class PrivateEndpoints extends pulumi.ComponentResource {
     constructor(name: string, args: PrivateEndpointsArgs, opts?: pulumi.ComponentResourceOptions) {
         super(TYPE, name, {}, opts);
         const region = aws.getRegionOutput({}, { parent: this }).region;
+        // The stack config refuses this first (polyarch:network.vpcEndpoints); a direct use fails here.
+        const endpointName = (service: string) => region.apply((regionName) => {
+            const serviceName = vpcEndpointServiceName(regionName, service);
+            if (serviceName === undefined) {
+                throw new Error(`${TYPE} "${name}": VPC endpoint service names in ${regionName} differ per service; polyarch does not build them there`);
+            }
+            return serviceName;
+        });
         const securityGroup = new aws.ec2.SecurityGroup(`${name}-endpoints`, {
             vpcId: args.vpcId,
             description: `${name} VPC interface endpoints (HTTPS from the VPC)`,
@@ -46,7 +55,7 @@ export class PrivateEndpoints extends pulumi.ComponentResource {
         for (const service of services) {
             new aws.ec2.VpcEndpoint(`${name}-${service.replace(/\./g, "-")}`, {
                 vpcId: args.vpcId,
-                serviceName: pulumi.interpolate`com.amazonaws.${region}.${service}`,
+                serviceName: endpointName(service),
                 vpcEndpointType: "Interface",
                 privateDnsEnabled: true,
                 subnetIds: args.subnetIds,
@@ -56,7 +65,7 @@ export class PrivateEndpoints extends pulumi.ComponentResource {
         }
         new aws.ec2.VpcEndpoint(`${name}-s3`, {
             vpcId: args.vpcId,
-            serviceName: pulumi.interpolate`com.amazonaws.${region}.s3`,
+            serviceName: endpointName("s3"),
             vpcEndpointType: "Gateway",
             routeTableIds: args.routeTableIds,
             tags: args.tags,

@@ -7,6 +7,7 @@ import {
     ARCHITECTURES, Architecture, DEFAULT_INSTANCE_TYPES, describeChoices, defaultArchitecture, dockerPlatform, instanceTypeProblem,
     otherArchitecture, parseArchitecture, singleManifestReason, targetRestriction,
 } from "../components/platform";
+import { namesVpcEndpoints, partitionOf } from "../components/partitions";
 import { ConfigError } from "./config-error";
 import { PolyarchKey, ServiceConfig, polyarchKeys } from "./config-schema";
 import { TARGET_MODULES } from "./targets";
@@ -154,7 +155,18 @@ export function parseStackConfig(config: Record<string, unknown>, options: Parse
         requireHttps: defaults.requireHttps,
     };
     checkCrossFieldRules(settings);
+    checkPartition(settings);
     return settings;
+}
+
+/** What polyarch names per partition and cannot name in this stack's (components/partitions.ts). */
+function checkPartition(settings: StackSettings): void {
+    const partition = partitionOf(settings.region);
+    if (settings.network.vpcEndpoints && !namesVpcEndpoints(partition)) {
+        throw new ConfigError("polyarch:network.vpcEndpoints", `is not supported in ${settings.region} (partition ${partition}): ` +
+            "its VPC endpoint service names differ per service (some are cn.com.amazonaws.<region>.<service>), and polyarch " +
+            "does not build them there; set it to false and use NAT gateways (polyarch:network.natGateways: Single or OnePerAz)");
+    }
 }
 
 /** A map keyed by architecture, any catalog spelling (`amd64` is x86_64), in the catalog's spelling. */
