@@ -68,7 +68,16 @@ export class MultiArchImage extends pulumi.ComponentResource implements ImageRef
             tag: pulumi.interpolate`${repositoryUrl}:${tag}`,
             push: true,
             registry: { address: auth.proxyEndpoint, username: auth.userName, password: pulumi.secret(auth.password) },
-        }, { parent: this, retainOnDelete: args.retainOnDelete });
+        }, {
+            parent: this,
+            // Always kept: docker-build replaces an Index whenever its tag changes, i.e. on every
+            // deploy that changes a platform image (index.go Diff: `tag` is UpdateReplace), and the
+            // replaced one's Delete removes its manifest from the registry (index.go Delete:
+            // ManifestDelete). The previous release's index would vanish right after the deploy,
+            // under tasks and pods still running it and before any rollback. The repository's
+            // lifecycle policy expires old indexes instead (ServiceRepository).
+            retainOnDelete: true,
+        });
 
         this.architecture = architectures[0];
         this.architectures = [...architectures];

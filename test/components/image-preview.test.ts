@@ -56,6 +56,14 @@ describe("images during the preview of a deployed stack", () => {
             await reset();
         });
 
+        it("keeps every index in the registry when docker-build replaces it (each changed deploy), in dev too", async () => {
+            useStack("dev", false);
+            await reset();
+            new MultiArchImage("kept", { repository: REPOSITORY, context: "services/storefront", architectures: ["arm64", "x86_64"] });
+            const index = await registrationOf("docker-build:index:Index", "kept-index");
+            assert.equal(index.retainOnDelete, true, "a replaced Index's Delete would remove the manifest tasks still run");
+        });
+
         it("pins the index's digest once it is pushed", async () => {
             const image = new MultiArchImage("storefront", { repository: REPOSITORY, context: "services/storefront", architectures: ["arm64", "x86_64"] });
             new EcsExpressService("storefront", { image });
