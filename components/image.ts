@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as dockerbuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -56,8 +57,10 @@ export interface ServiceImageArgs {
     target?: string;
     /**
      * Release tag suffix; default a digest of everything that changes the build (context files,
-     * Dockerfile, platform, target, build args, builder, exec), so an unchanged build keeps its
-     * tag and any change gets a new one, which an immutable repository requires.
+     * Dockerfile, platform, target, build args, builder, exec) and the time that build identity
+     * was first deployed, so an unchanged build keeps its tag and any change, including a rollback
+     * to an earlier build, gets a tag the repository has never held, as an immutable repository
+     * requires. A tag you set here must be unique per build yourself.
      */
     releaseTag?: string;
     /** Keep the pushed image in the registry when it leaves the program (prod: a deployed digest must outlive it). */
@@ -102,7 +105,9 @@ export class ServiceImage extends pulumi.ComponentResource implements ImageRefer
         const platform = dockerPlatform(arch);
         const repositoryUrl = pulumi.output(args.repository.repositoryUrl);
         const cacheRef = pulumi.interpolate`${repositoryUrl}:${CACHE_TAG_PREFIX}${targetArch(arch)}`;
-        const tag = `${platformReleaseTagPrefix(arch)}${settings.releaseTag}`;
+        const tag = args.releaseTag === undefined
+            ? pulumi.interpolate`${platformReleaseTagPrefix(arch)}${settings.releaseTag}-${releaseGeneration(name, settings.releaseTag, this)}`
+            : pulumi.output(`${platformReleaseTagPrefix(arch)}${settings.releaseTag}`);
         const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: args.repository.registryId }, { parent: this });
 
         this.image = new dockerbuild.Image(`${name}-image`, {
@@ -141,7 +146,7 @@ export class ServiceImage extends pulumi.ComponentResource implements ImageRefer
         this.architecture = arch;
         this.platform = platform;
         this.digest = this.image.digest;
-        this.tag = pulumi.output(tag);
+        this.tag = tag;
         this.imageUri = pulumi.interpolate`${repositoryUrl}@${this.image.digest}`;
         this.repositoryArn = pulumi.output(args.repository.repositoryArn);
         this.registerOutputs({
@@ -227,4 +232,18 @@ export function buildIdentity(inputs: Record<string, unknown>): string {
 
 function fileDigest(file: string): string {
     return crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+}
+
+/**
+ * When this build identity was first deployed, kept in the stack's state (`time.Static`, replaced
+ * when `triggers` change): the part of the release tag that makes it new whenever the build
+ * changes, even back to an identity deployed before. docker-build's Update is a Create (image.go:
+ * it builds and pushes every tag again), so a rollback that reverts the code would push the old
+ * content-hash tag a second time; a prod repository's immutable tags refuse that
+ * (ImageTagAlreadyExistsException: ECR user guide, "Image tag mutability") unless the rebuild
+ * were byte-identical, which BuildKit's timestamps prevent. The same holds for an image resource
+ * created again after it left the stack (its retained digest still holds the tag).
+ */
+function releaseGeneration(name: string, buildIdentity: string, parent: pulumi.Resource): pulumi.Output<number> {
+    return new time.Static(`${name}-release`, { triggers: { build: buildIdentity } }, { parent }).unix;
 }

@@ -8,6 +8,8 @@ import { LAMBDA_DEFAULT_ARCHITECTURE, lambdaArchitecture } from "../components/p
  */
 export const MOCK_ACCOUNT = "123456789012";
 export const MOCK_REGION = "us-west-2";
+/** When the mocks say a `time.Static` (a release's first deploy) was created. */
+export const MOCK_RELEASE_TIME = new Date("2026-11-23T12:00:00Z");
 
 function sha256(text: string): string {
     return crypto.createHash("sha256").update(text).digest("hex");
@@ -50,6 +52,9 @@ export function mockResourceOutputs(type: string, name: string, inputs: Record<s
             const tag = typeof inputs.tag === "string" ? inputs.tag : tags[0];
             return { id: `${name}-${digest.slice(7, 19)}`, state: { ...inputs, digest, ref: tag ? `${tag}@${digest}` : digest, contextHash: sha256(name) } };
         }
+        case "time:index/static:Static":
+            // The time a release was first deployed: fixed, so the plan is the same run to run.
+            return { id: MOCK_RELEASE_TIME.toISOString(), state: { ...inputs, rfc3339: MOCK_RELEASE_TIME.toISOString().replace(/\.\d+Z$/, "Z"), unix: MOCK_RELEASE_TIME.getTime() / 1000 } };
         case "aws:iam/role:Role":
             return { id: physical, state: { ...inputs, name: physical, arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${physical}` } };
         case "aws:iam/policy:Policy":

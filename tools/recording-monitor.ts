@@ -124,6 +124,11 @@ export interface MonitorOptions {
      * analyzes a resource when its registration arrives). A component's outputs come later.
      */
     onRecorded?: (resource: RecordedResource) => void;
+    /**
+     * Custom resources a preview treats as unchanged from a deployed stack (the engine's `same`
+     * step): their outputs and ids are known, as the state gives them. Default none.
+     */
+    sameInPreview?: (type: string) => boolean;
 }
 
 /**
@@ -283,11 +288,12 @@ export class RecordingMonitor extends MockMonitor {
             }
         }
         // During a preview the provider computes nothing, except what its own preview returns.
-        const known = this.preview ? previewOutputs(type, wireInputs, computed, containsUnknownSentinel) : computed;
+        const previewed = this.preview && this.options.sameInPreview?.(type) !== true;
+        const known = previewed ? previewOutputs(type, wireInputs, computed, containsUnknownSentinel) : computed;
         for (const key of Object.keys(computed)) {
             wireOutputs[key] = key in known ? known[key] : UNKNOWN_SENTINEL;
         }
-        return { id: this.preview && importId === "" ? "" : result.id ?? "", wireOutputs };
+        return { id: previewed && importId === "" ? "" : result.id ?? "", wireOutputs };
     }
 
     /** The reference `<urn>::<id>` of the package's default provider, registered on first use. */

@@ -3,7 +3,7 @@ import * as path from "path";
 import { ServiceImage } from "../../components/image";
 import { ServiceRepository } from "../../components/registry";
 import { HELLO_CONTEXT } from "../support/fixtures";
-import { SECRET_SIG, inputsOf, registrations, reset, resolve, settle } from "../support/mock-runtime";
+import { SECRET_SIG, inputsOf, registrationOf, registrations, reset, resolve, settle } from "../support/mock-runtime";
 
 describe("ServiceRepository", () => {
     beforeEach(reset);
@@ -109,10 +109,24 @@ describe("ServiceImage", () => {
     it("pushes a unique release tag derived from the context, stable for unchanged code", async () => {
         const first = await resolve(build("tag1").tag);
         const second = await resolve(build("tag2").tag);
-        assert.match(first, /^release-arm64-[0-9a-f]{16}$/);
+        assert.match(first, /^release-arm64-[0-9a-f]{16}-\d{10}$/);
         assert.equal(first, second);
         const explicit = await resolve(build("tag3", { releaseTag: "git-abc123" }).tag);
         assert.equal(explicit, "release-arm64-git-abc123");
+    });
+
+    it("makes a rollback's tag new: the tag carries when its build identity was first deployed (time.Static, replaced when the identity changes)", async () => {
+        const tag = await resolve(build("gen").tag);
+        const generation = await registrationOf("time:index/static:Static", "gen-release");
+        const [, identity, unix] = /^release-arm64-([0-9a-f]{16})-(\d+)$/.exec(tag) ?? [];
+        // A revert to an earlier build changes the triggers, so the Static (and the tag) is new:
+        // the immutable repository, which still holds the earlier tag, never sees it pushed twice.
+        assert.deepEqual(generation.inputs.triggers, { build: identity });
+        assert.equal(Number(unix), generation.wireOutputs.unix);
+        assert.equal(generation.parent, (await registrationOf("polyarch:image:ServiceImage", "gen")).urn);
+        build("pinned", { releaseTag: "git-abc123" });
+        await settle();
+        assert.equal(registrations.filter((r) => r.name === "pinned-release").length, 0, "a tag the caller chose is used as it is");
     });
 
     it("forces the embedded client for Lambda images so no provenance index is pushed", async () => {

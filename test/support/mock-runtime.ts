@@ -23,9 +23,12 @@ let monitor: RecordingMonitor = installRecordingMocks(mocks, "polyarch", "dev");
 /** Every registration since the last reset, in order (the monitor's own list). */
 export let registrations: Registration[] = monitor.recorded;
 
-/** Points the mocked engine at another stack name (what `pulumi.getStack()` returns). */
-export function useStack(stack: string, preview = false): void {
-    monitor = installRecordingMocks(mocks, "polyarch", stack, preview);
+/**
+ * Points the mocked engine at another stack name (what `pulumi.getStack()` returns); a preview may
+ * treat some types as unchanged from a deployed stack (`sameInPreview`: their outputs known).
+ */
+export function useStack(stack: string, preview = false, sameInPreview?: (type: string) => boolean): void {
+    monitor = installRecordingMocks(mocks, "polyarch", stack, preview, { sameInPreview });
     registrations = monitor.recorded;
 }
 
