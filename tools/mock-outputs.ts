@@ -65,10 +65,10 @@ export function mockResourceOutputs(type: string, name: string, inputs: Record<s
             return {
                 id: physical,
                 state: {
-                    // Optional and computed in the AWS provider: AWS fills them in when unset (a
-                    // preview shows them unknown). packageType defaults to Zip, architectures to x86_64.
+                    // Optional and computed (tools/engine/aws-provider-schema.json): AWS runs x86_64
+                    // when unset, and a preview shows it unknown. (packageType is a default the
+                    // provider's Check fills in, so it arrives as an input.)
                     ...inputs,
-                    packageType: inputs.packageType ?? "Zip",
                     architectures: inputs.architectures ?? [lambdaArchitecture(LAMBDA_DEFAULT_ARCHITECTURE)],
                     name: physical,
                     arn: arn("lambda", `function:${physical}`),

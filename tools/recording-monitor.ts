@@ -8,6 +8,7 @@ import * as runtimeState from "@pulumi/pulumi/runtime/state";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { defaultProviderInputs, defaultProviderName, isProviderType, packageOf, providerType } from "./engine/default-providers";
 import { previewOutputs } from "./engine/provider-previews";
+import { withProviderDefaults } from "./engine/provider-schema";
 import { TransformRunner, TransformTarget } from "./engine/transforms";
 import { EngineError, duplicateUrnMessage, generateUrn } from "./engine/urn";
 
@@ -216,6 +217,10 @@ export class RecordingMonitor extends MockMonitor {
         }
 
         const { type, name, custom } = target;
+        // What the engine analyzes comes after the provider's Check, which fills in its defaults.
+        if (custom) {
+            target.properties = withProviderDefaults(type, target.properties);
+        }
         const urn = generateUrn(pulumi.getStack(), pulumi.getProject(), parent, type, name);
         // Checked and reserved in one synchronous step, before anything below is awaited: a loop
         // registers its resources back to back, and the second must not pass the check while the
