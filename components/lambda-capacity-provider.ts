@@ -69,11 +69,7 @@ export class LambdaCapacityProvider extends pulumi.ComponentResource implements 
         }, { parent: this });
 
         this.capacityProvider = new aws.lambda.CapacityProvider(`${name}-provider`, {
-            instanceRequirements: [{
-                architectures: [lambdaArchitecture(args.architecture)],
-                allowedInstanceTypes: instanceTypes,
-                excludedInstanceTypes: [],
-            }],
+            instanceRequirements: [allowOnly(lambdaArchitecture(args.architecture), instanceTypes)],
             permissionsConfig: { capacityProviderOperatorRoleArn: operatorRole.arn },
             vpcConfig: { subnetIds: args.subnetIds, securityGroupIds: args.securityGroupIds },
             tags: args.tags,
@@ -84,4 +80,24 @@ export class LambdaCapacityProvider extends pulumi.ComponentResource implements 
         this.instanceTypes = instanceTypes;
         this.registerOutputs({ arn: this.arn, architectures: this.architectures, instanceTypes });
     }
+}
+
+/**
+ * Instance requirements that list the allowed instance types and leave the excluded ones unset:
+ * the API takes one list or the other ("You can specify only one of `allowedInstanceTypes` or
+ * `excludedInstanceTypes`", @pulumi/aws 7.48 CapacityProviderInstanceRequirement), and an empty
+ * exclude list is not "unset". terraform-provider-aws declares `instance_requirements` as a list of
+ * plain objects (lambda/capacity_provider.go, framework.ResourceOptionalComputedListOfObjectsAttribute),
+ * hence every attribute is required in the generated type, with no conflict between the two; its
+ * Create/Update pass the whole model through AutoFlex, which expands a known empty list to a non-nil
+ * empty slice (internal/framework/flex/auto_expand.go listOrSetOfString, reflect.MakeSlice) that the
+ * SDK sends as `"ExcludedInstanceTypes": []`. A key left out reaches the provider as null
+ * (pulumi-terraform-bridge convert/object.go objectEncoder.fromPropertyValue), which AutoFlex skips.
+ */
+function allowOnly(architecture: string, allowedInstanceTypes: string[]): aws.types.input.lambda.CapacityProviderInstanceRequirement {
+    const requirement: Omit<aws.types.input.lambda.CapacityProviderInstanceRequirement, "excludedInstanceTypes"> = {
+        architectures: [architecture],
+        allowedInstanceTypes,
+    };
+    return requirement as aws.types.input.lambda.CapacityProviderInstanceRequirement;
 }

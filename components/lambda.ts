@@ -12,10 +12,23 @@ const TYPE = "polyarch:compute:LambdaService";
 /** Lambda's own limits (MB and seconds). */
 export const LAMBDA_LIMITS = { minMemoryMb: 128, maxMemoryMb: 10240, minTimeoutSeconds: 1, maxTimeoutSeconds: 900 } as const;
 
+/**
+ * Memory (MB) of a function on a capacity provider (Lambda Managed Instances). The minimum is AWS's
+ * ("The minimum supported function size is 2GB and 1 vCPU", Best practices for Lambda Managed
+ * Instances); the maximum is the Lambda API model's `MemorySize` shape (`"max": 32768`, botocore
+ * data/lambda/2015-03-31/service-2.json: @aws-sdk/client-lambda keeps no range traits), which the AWS
+ * provider accepts since terraform-provider-aws PR #46065 (function.go `memory_size`, "128 MB to
+ * 32,768 MB" in @pulumi/aws 7.48's Function docs). Classic Lambda stays within {@link LAMBDA_LIMITS}.
+ */
+export const LAMBDA_MANAGED_INSTANCES_LIMITS = { minMemoryMb: 2048, maxMemoryMb: 32768 } as const;
+
 export interface LambdaServiceArgs {
     /** Image to run; its architecture decides the function's. Must be a single-manifest image. */
     image: ImageReference;
-    /** MB of memory (128–10240); default per architecture from the catalog. */
+    /**
+     * MB of memory: 128–10240, default per architecture from the catalog; on a `capacityProvider`
+     * 2048–32768, default 2048 (the Managed Instances minimum, above the catalog's default).
+     */
     memorySize?: number;
     /** Seconds before the invocation is stopped (1–900). Default 30. */
     timeout?: number;
@@ -38,7 +51,9 @@ export interface LambdaServiceArgs {
     /**
      * Run on Lambda Managed Instances: a `LambdaCapacityProvider` (or any provider's ARN with its
      * declared architectures and instance types). Its architectures and the families of its
-     * instance types must include the image's architecture; anything else is refused here.
+     * instance types must include the image's architecture; anything else is refused here. The
+     * function is then published on every change (instances run published versions only), and
+     * `invocationArn` is the published version's ARN.
      */
     capacityProvider?: CapacityProviderReference;
 }
@@ -50,15 +65,25 @@ export interface LambdaServiceArgs {
 export class LambdaService extends pulumi.ComponentResource {
     public readonly function: aws.lambda.Function;
     public readonly functionArn: pulumi.Output<string>;
+    /**
+     * What callers invoke: the function's ARN, or on a capacity provider the published version's
+     * (`qualifiedArn`), since only published versions run on Managed Instances.
+     */
+    public readonly invocationArn: pulumi.Output<string>;
     public readonly functionName: pulumi.Output<string>;
     public readonly architecture: Architecture;
     public readonly roleArn: pulumi.Output<string>;
 
     constructor(name: string, args: LambdaServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         const arch = architectureForTarget(TYPE, name, "lambda", args.image);
-        const memorySize = args.memorySize ?? RUNTIME_DEFAULTS[arch].lambdaMemoryMb;
+        const managed = args.capacityProvider !== undefined;
+        // The catalog's default (1024 MB) is below the Managed Instances minimum: such a function
+        // gets the minimum instead, never a size AWS refuses.
+        const memorySize = args.memorySize ?? (managed
+            ? Math.max(RUNTIME_DEFAULTS[arch].lambdaMemoryMb, LAMBDA_MANAGED_INSTANCES_LIMITS.minMemoryMb)
+            : RUNTIME_DEFAULTS[arch].lambdaMemoryMb);
         const timeout = args.timeout ?? 30;
-        checkRange(name, "memorySize", memorySize, LAMBDA_LIMITS.minMemoryMb, LAMBDA_LIMITS.maxMemoryMb, "MB");
+        checkMemory(name, memorySize, managed);
         checkRange(name, "timeout", timeout, LAMBDA_LIMITS.minTimeoutSeconds, LAMBDA_LIMITS.maxTimeoutSeconds, "seconds");
         checkCapacityProvider(name, arch, args.capacityProvider);
         super(TYPE, name, {}, opts);
@@ -94,15 +119,29 @@ export class LambdaService extends pulumi.ComponentResource {
             capacityProviderConfig: args.capacityProvider
                 ? { lambdaManagedInstancesCapacityProviderConfig: { capacityProviderArn: args.capacityProvider.arn } }
                 : undefined,
+            // Managed Instances launch only for a published version, and an unqualified invoke goes
+            // to $LATEST.PUBLISHED: unpublished, the function never runs. terraform-provider-aws
+            // internal/service/lambda/function.go passes `publish` and `publish_to` to CreateFunction
+            // (resourceFunctionCreate), and resourceFunctionUpdate calls PublishVersion (with
+            // PublishTo) whenever `publish` is set and the code (needsFunctionCodeUpdate: image_uri,
+            // architectures) or configuration changed, so every new image is published too; the
+            // provider's own Capacity Provider example and acceptance tests set both.
+            publish: managed ? true : undefined,
+            publishTo: managed ? "LATEST_PUBLISHED" : undefined,
             tags: args.tags,
         }, { parent: this, dependsOn: [rolePolicy, ...(args.pullPermission ?? [])] });
 
         this.architecture = arch;
         this.functionArn = this.function.arn;
+        // qualified_arn is the newest version in ListVersionsByFunction (function.go
+        // resourceFunctionRead/findLatestFunctionVersionByName), `…:$LATEST` until one is published;
+        // a change that publishes makes it unknown in the preview (updateComputedAttributesOnPublish).
+        this.invocationArn = managed ? this.function.qualifiedArn : this.function.arn;
         this.functionName = this.function.name;
         this.roleArn = role.arn;
         this.registerOutputs({
             functionArn: this.functionArn,
+            invocationArn: this.invocationArn,
             functionName: this.functionName,
             architecture: this.architecture,
         });
@@ -121,6 +160,20 @@ function checkCapacityProvider(name: string, arch: Architecture, provider: Capac
     const wrong = (provider.instanceTypes ?? []).filter((type) => instanceTypeArchitecture(type) !== undefined && instanceTypeArchitecture(type) !== arch);
     if (wrong.length > 0) {
         throw refuse(TYPE, name, "capacityProvider.instanceTypes", `${wrong.join(", ")} cannot run the ${arch} image; allow ${arch} instance types only`);
+    }
+}
+
+/** Classic Lambda's memory range, or on a capacity provider the Managed Instances one. */
+function checkMemory(name: string, memorySize: number, managed: boolean): void {
+    if (!managed) {
+        checkRange(name, "memorySize", memorySize, LAMBDA_LIMITS.minMemoryMb, LAMBDA_LIMITS.maxMemoryMb, "MB");
+        return;
+    }
+    const { minMemoryMb, maxMemoryMb } = LAMBDA_MANAGED_INSTANCES_LIMITS;
+    if (!Number.isInteger(memorySize) || memorySize < minMemoryMb || memorySize > maxMemoryMb) {
+        throw refuse(TYPE, name, "memorySize", `got ${String(memorySize)}; a function on a capacity provider (Lambda Managed ` +
+            `Instances) needs whole MB from ${minMemoryMb} (AWS's minimum function size, 2 GB and 1 vCPU) to ${maxMemoryMb}; ` +
+            `set memorySize in that range or drop capacityProvider`);
     }
 }
 

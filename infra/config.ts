@@ -471,11 +471,18 @@ function checkCrossFieldRules(settings: StackSettings): void {
         });
     }
     // Tasks get no public IP and nodes sit in private subnets: without NAT they reach ECR only
-    // through VPC endpoints, or never pull their image.
-    const privateWorkload = settings.services.findIndex((s) => s.target === "ecs" || s.target === "eks");
+    // through VPC endpoints, or never pull their image. A Lambda on a capacity provider runs on EC2
+    // instances in the stack's private subnets (infra/targets/lambda.ts), and all their traffic
+    // leaves through the instances' own network interfaces: the function's image, logs and traces
+    // need the same path.
+    const privateWorkload = settings.services.findIndex((s) =>
+        s.target === "ecs" || s.target === "eks" || (s.target === "lambda" && s.capacityProvider !== undefined));
     if (settings.network.natGateways === "None" && privateWorkload >= 0 && !settings.network.vpcEndpoints) {
         const service = settings.services[privateWorkload];
-        throw new ConfigError("polyarch:network.natGateways", `'None' leaves ${service.target} service '${service.name}' in private ` +
+        const what = service.target === "lambda"
+            ? `the Managed Instances of lambda service '${service.name}' (capacityProvider)`
+            : `${service.target} service '${service.name}'`;
+        throw new ConfigError("polyarch:network.natGateways", `'None' leaves ${what} in private ` +
             "subnets with no route to ECR, so its image never pulls; use 'Single' or 'OnePerAz', or set " +
             "polyarch:network.vpcEndpoints: true to reach ECR, S3, logs and STS through VPC endpoints");
     }

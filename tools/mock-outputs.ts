@@ -72,6 +72,9 @@ export function mockResourceOutputs(type: string, name: string, inputs: Record<s
                     architectures: inputs.architectures ?? [lambdaArchitecture(LAMBDA_DEFAULT_ARCHITECTURE)],
                     name: physical,
                     arn: arn("lambda", `function:${physical}`),
+                    // The newest entry of ListVersionsByFunction (terraform-provider-aws lambda/function.go
+                    // resourceFunctionRead, findLatestFunctionVersionByName): `:1` once `publish` made one.
+                    qualifiedArn: `${arn("lambda", `function:${physical}`)}:${inputs.publish === true ? "1" : "$LATEST"}`,
                     invokeArn: `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${arn("lambda", `function:${physical}`)}/invocations`,
                 },
             };

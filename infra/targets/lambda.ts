@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { z } from "zod";
-import { LAMBDA_LIMITS, LambdaService } from "../../components/lambda";
+import { LAMBDA_LIMITS, LAMBDA_MANAGED_INSTANCES_LIMITS, LambdaService } from "../../components/lambda";
 import { LambdaCapacityProvider } from "../../components/lambda-capacity-provider";
 import { instanceTypeProblem } from "../../components/platform";
 import { ConfigError } from "../config-error";
@@ -10,7 +10,8 @@ import { TargetModule } from "./target-module";
 export const schema = z.object({
     ...commonServiceKeys,
     target: z.literal("lambda"),
-    memory: z.number().int().min(LAMBDA_LIMITS.minMemoryMb).max(LAMBDA_LIMITS.maxMemoryMb).optional(),
+    /** MB: 128–10240; with `capacityProvider` 2048–32768 (default 2048), checked in `check`. */
+    memory: z.number().int().min(LAMBDA_LIMITS.minMemoryMb).max(LAMBDA_MANAGED_INSTANCES_LIMITS.maxMemoryMb).optional(),
     timeout: z.number().int().min(LAMBDA_LIMITS.minTimeoutSeconds).max(LAMBDA_LIMITS.maxTimeoutSeconds).optional(),
     reservedConcurrency: z.number().int().min(0).optional(),
     tracing: z.boolean().optional(),
@@ -27,6 +28,15 @@ export const lambdaTarget: TargetModule<"lambda"> = {
     schema,
     runsOnLambda: true,
     check(service, at) {
+        // The schema admits the larger of the two ranges; each kind of function is held to its own.
+        if (service.memory !== undefined && service.capacityProvider === undefined && service.memory > LAMBDA_LIMITS.maxMemoryMb) {
+            throw new ConfigError(at("memory"), `got ${service.memory}; must be <= ${LAMBDA_LIMITS.maxMemoryMb}`);
+        }
+        if (service.memory !== undefined && service.capacityProvider !== undefined && service.memory < LAMBDA_MANAGED_INSTANCES_LIMITS.minMemoryMb) {
+            throw new ConfigError(at("memory"), `got ${service.memory}; a function on a capacityProvider (Lambda Managed Instances) ` +
+                `needs at least ${LAMBDA_MANAGED_INSTANCES_LIMITS.minMemoryMb} MB, AWS's minimum function size (2 GB and 1 vCPU); ` +
+                `set memory to ${LAMBDA_MANAGED_INSTANCES_LIMITS.minMemoryMb} or more (the default there), or drop capacityProvider`);
+        }
         (service.capacityProvider?.instanceTypes ?? []).forEach((type, index) => {
             const problem = instanceTypeProblem(type, service.architecture, "the service");
             if (problem !== undefined) {
@@ -60,6 +70,7 @@ export const lambdaTarget: TargetModule<"lambda"> = {
             // Lambda checks at create time that it may pull: wait for the repository policy.
             pullPermission: [repository],
         });
-        ctx.record({ service, image }, fn.functionArn, { architecture: fn.architecture });
+        // On a capacity provider only published versions run: callers invoke the qualified ARN.
+        ctx.record({ service, image }, fn.invocationArn, { architecture: fn.architecture });
     },
 };

@@ -11,7 +11,7 @@ async function findings(g: GraphBuilder): Promise<Diagnostic[]> {
 
 function capacityProvider(g: GraphBuilder, architectures: string[], allowedInstanceTypes: string[]) {
     return g.add("aws:lambda/capacityProvider:CapacityProvider", "managed", {
-        instanceRequirements: [{ architectures, allowedInstanceTypes, excludedInstanceTypes: [] }],
+        instanceRequirements: [{ architectures, allowedInstanceTypes }],
         permissionsConfig: { capacityProviderOperatorRoleArn: "arn:aws:iam::123456789012:role/operator" },
         vpcConfig: { subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"] },
     });
