@@ -88,6 +88,12 @@ export class AppRunnerService extends pulumi.ComponentResource {
             tags: args.tags,
         }, { parent: this });
 
+        // A new digest is an in-place UpdateService (only serviceName and encryptionConfiguration are
+        // ForceNew), and `up` waits only for the service status to leave OPERATION_IN_PROGRESS for
+        // RUNNING (terraform-provider-aws `internal/service/apprunner/service.go` resourceServiceUpdate
+        // -> waitServiceUpdated). A deployment that fails its health check ends in ROLLBACK_SUCCEEDED
+        // with the service RUNNING the previous image (AWS API reference: OperationSummary), so `up`
+        // still succeeds; README: Day two says to check `aws apprunner list-operations` after a deploy.
         this.service = new aws.apprunner.Service(`${name}-service`, {
             serviceName,
             sourceConfiguration: {

@@ -127,6 +127,15 @@ export class EcsService extends pulumi.ComponentResource {
                     options: { "awslogs-group": logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": name },
                 },
             }]),
+            // Every input above is ForceNew, so a changed image registers a new revision and Pulumi
+            // then deletes the old one; terraform-provider-aws `internal/service/ecs/task_definition.go`
+            // resourceTaskDefinitionDelete calls DeregisterTaskDefinition unless `skip_destroy`. ECS
+            // refuses to point a service at an INACTIVE revision ("You can't update an existing service
+            // to reference an INACTIVE task definition revision", AWS docs: DeregisterTaskDefinition),
+            // so without this a rollback to the previous release (`aws ecs update-service
+            // --task-definition <family>:<n-1>`) fails. Kept revisions cost nothing; `pulumi destroy`
+            // leaves them ACTIVE (README: Day two, what each target keeps).
+            skipDestroy: true,
             tags: args.tags,
         }, { parent: this });
 
@@ -209,6 +218,14 @@ export class EcsService extends pulumi.ComponentResource {
             networkConfiguration: { subnets: args.subnetIds, securityGroups: [taskSecurityGroup.id], assignPublicIp: false },
             loadBalancers,
             deploymentCircuitBreaker: { enable: true, rollback: true },
+            // Without it `up` returns as soon as UpdateService does: a release whose tasks never start
+            // (a wrong-architecture image: "exec format error") is rolled back by the circuit breaker
+            // while Pulumi reports success and records the new revision. With it the provider waits for
+            // the service deployment and fails the update on ROLLBACK_SUCCESSFUL, STOPPED or
+            // ROLLBACK_FAILED (terraform-provider-aws `internal/service/ecs/service.go`
+            // resourceServiceUpdate -> waitServiceStable -> findDeploymentStatus), within its 20 minute
+            // update timeout; the replaced task definition is then not deleted either.
+            waitForSteadyState: true,
             tags: args.tags,
         }, { parent: this, dependsOn: listenerDependency });
 

@@ -112,6 +112,11 @@ export class EksCluster extends pulumi.ComponentResource {
             }, { parent: this, ...dataProtection(args.protectData) });
         }
 
+        // The name is fixed, so a ForceNew change (name, roleArn, accessConfig's bootstrap flag, or
+        // dropping encryptionConfig: terraform-provider-aws `internal/service/eks/cluster.go`) fails at
+        // create with "already exists" and leaves the running cluster alone, rather than deleting it
+        // with every workload; prod protects it anyway. resourceClusterUpdate only associates
+        // encryption when none was set: a different keyArn is ignored, so the key is never replaced.
         this.cluster = new aws.eks.Cluster(`${name}-cluster`, {
             name: clusterName,
             roleArn: role.arn,

@@ -63,6 +63,12 @@ export class NodeGroup extends pulumi.ComponentResource {
             policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`,
         }, { parent: this }));
 
+        // amiType, instanceTypes, capacityType, subnetIds and launchTemplate.id are ForceNew
+        // (terraform-provider-aws `internal/service/eks/node_group.go` resourceNodeGroup schema): a
+        // change replaces the group. nodeGroupName is left to Pulumi's autonaming (pulumi-aws
+        // `provider/resources.go`: AutoName("nodeGroupName")), so the replacement is created, and ACTIVE,
+        // before the old group is deleted and drained; a fixed name would fail the create with
+        // "already exists". Labels, taints, scaling and updateConfig update in place.
         this.nodeGroup = new aws.eks.NodeGroup(`${name}-nodes`, {
             clusterName: args.clusterName,
             nodeRoleArn: role.arn,

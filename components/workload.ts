@@ -38,6 +38,9 @@ export interface WorkloadArgs {
     runAs?: { user: number; group: number };
 }
 
+/** pulumi-kubernetes' per-resource switch for forcing server-side apply over other field managers. */
+export const PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce";
+
 /** The uid:gid the sample images run as (`USER 1000:1000`): the official Node images' `node` user. */
 export const DEFAULT_RUN_AS = { user: 1000, group: 1000 } as const;
 
@@ -82,7 +85,15 @@ export class Workload extends pulumi.ComponentResource {
         const environment = { ...runtimeEnvironmentForAny(runnable, cpu), ...args.environment };
         const probe = { httpGet: { path: args.healthCheckPath ?? "/healthz", port } };
         this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
-            metadata: { namespace: args.namespace, labels },
+            metadata: {
+                namespace: args.namespace,
+                labels,
+                // A `kubectl rollout undo` (the fast rollback) takes the pod template's fields over for
+                // its own field manager; the next `pulumi up` that changes them would then fail with a
+                // server-side apply conflict. pulumi-kubernetes `provider/pkg/await/await.go` patchForce
+                // forces the apply when this annotation is "true", so the program stays the authority.
+                annotations: { [PATCH_FORCE_ANNOTATION]: "true" },
+            },
             spec: {
                 replicas,
                 selector: { matchLabels: labels },
@@ -116,6 +127,16 @@ export class Workload extends pulumi.ComponentResource {
                     },
                 },
             },
+        }, { parent: this });
+
+        // A node group replaced (amiType, instanceTypes, capacityType are ForceNew) or updated (AMI
+        // release) drains its nodes: a deleted group is scaled to zero and each node drained before
+        // it is terminated, forcibly after 5 minutes (AWS docs: "Delete a managed node group").
+        // Evictions honour this budget, so the drain takes one pod at a time and waits for its
+        // replacement to be ready on the remaining nodes. A pod that is not ready never blocks a drain.
+        new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
+            metadata: { namespace: args.namespace, labels },
+            spec: { maxUnavailable: 1, selector: { matchLabels: labels }, unhealthyPodEvictionPolicy: "AlwaysAllow" },
         }, { parent: this });
 
         this.service = new k8s.core.v1.Service(`${name}-service`, {
