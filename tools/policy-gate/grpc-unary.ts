@@ -1,6 +1,15 @@
 import * as grpc from "@grpc/grpc-js";
 import * as http2 from "http2";
 
+/**
+ * The session's memory budget (MB) for frames not yet handed on. Node's default (10 MB) is less
+ * than a few large calls in flight (an AnalyzeStack of a big stack is one message of tens of MB,
+ * beside concurrent Analyze calls); past it, Node 22 and later tear the session down with
+ * NGHTTP2_ENHANCE_YOUR_CALM, which every call in flight sees as a dropped connection. grpc-js
+ * lifts the same limit on its side (`grpc-node.max_session_memory`).
+ */
+const SESSION_MEMORY_MB = 1024;
+
 /** A failed call, as @grpc/grpc-js reports one (`code`, and "14 UNAVAILABLE: …" as the message). */
 export class GrpcCallError extends Error {
     constructor(readonly code: grpc.status, readonly details: string) {
@@ -77,7 +86,7 @@ export class GrpcUnaryChannel {
 
     private connected(): http2.ClientHttp2Session {
         if (this.session === undefined || this.session.closed || this.session.destroyed) {
-            this.session = http2.connect(`http://${this.address}`);
+            this.session = http2.connect(`http://${this.address}`, { maxSessionMemory: SESSION_MEMORY_MB });
             // Each call reports its own failure; an unheard session error would end the process.
             this.session.on("error", () => undefined);
         }
