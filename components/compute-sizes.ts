@@ -1,6 +1,6 @@
 /**
- * The CPU/memory combinations AWS accepts, one table per service. Both services take sizes only as
- * fixed pairs, not ranges: a pair outside the table fails at deploy ("No Fargate configuration
+ * The CPU/memory combinations AWS accepts, one table per service. Each takes sizes only as fixed
+ * pairs, not ranges: a pair outside the table fails at deploy ("No Fargate configuration
  * exists for given values"), so config validation, the components and the tests all read these.
  *
  * Pure data, no Pulumi imports (the policy pack and the config schema load it too).
@@ -28,6 +28,24 @@ export const FARGATE_TASK_SIZES: Readonly<Record<number, readonly number[]>> = {
     // 8 and 16 vCPU need Linux platform version 1.4.0 or later (the default, LATEST, is).
     8192: steps(16384, 61440, 4096),
     16384: steps(32768, 122880, 8192),
+};
+
+/**
+ * ECS Express Mode task sizes: CPU units → the memory values (MiB) allowed with it. Express runs
+ * Fargate tasks (the ECS model: a task definition given to CreateExpressGatewayService "must also
+ * have FARGATE compatibility"), so every pair must be a Fargate pair; the ECS model documents
+ * Express's `cpu`/`memory` with their defaults only (256 and 512), no range. The range is the
+ * provider's (@pulumi/aws 7.48 `ecs/expressGatewayService.d.ts`: cpu "powers of 2 between 256 and
+ * 4096", memory "between 512 and 8192"). So this table is FARGATE_TASK_SIZES cut to those limits:
+ * the 2048-CPU row stops at 8192 and 4096 keeps only 8192, Fargate's smallest memory for 4 vCPU.
+ * test/models/catalog-vs-aws.test.ts derives it again from the model and the provider's text.
+ */
+export const EXPRESS_TASK_SIZES: Readonly<Record<number, readonly number[]>> = {
+    256: [512, 1024, 2048],
+    512: steps(1024, 4096, 1024),
+    1024: steps(2048, 8192, 1024),
+    2048: steps(4096, 8192, 1024),
+    4096: [8192],
 };
 
 /**

@@ -476,7 +476,8 @@ function checkCrossFieldRules(settings: StackSettings): void {
     // leaves through the instances' own network interfaces: the function's image, logs and traces
     // need the same path.
     const privateWorkload = settings.services.findIndex((s) =>
-        s.target === "ecs" || s.target === "eks" || (s.target === "lambda" && s.capacityProvider !== undefined));
+        s.target === "ecs" || s.target === "eks" || (s.target === "lambda" && s.capacityProvider !== undefined) ||
+        (s.target === "ecs-express" && s.public === false));
     if (settings.network.natGateways === "None" && privateWorkload >= 0 && !settings.network.vpcEndpoints) {
         const service = settings.services[privateWorkload];
         const what = service.target === "lambda"

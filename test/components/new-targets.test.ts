@@ -110,8 +110,9 @@ describe("EcsExpressService (ECS Express Mode)", () => {
         assert.equal(new EcsExpressService("idx", { image: externalIndex("arm64", "x86_64") }).architecture, "x86_64");
     });
 
-    it("refuses Fargate sizes that do not exist and an empty scaling range", async () => {
-        await assertRefused(() => new EcsExpressService("big", { image: externalImage("arm64"), cpu: 256, memory: 4096 }), "memory", /Fargate/);
+    it("refuses sizes Express does not have and an empty scaling range", async () => {
+        await assertRefused(() => new EcsExpressService("big", { image: externalImage("arm64"), cpu: 256, memory: 4096 }), "memory",
+            /got 4096; with cpu 256 ECS Express Mode allows 512, 1024 or 2048 MB/);
         await assertRefused(() => new EcsExpressService("none", { image: externalImage("arm64"), scaling: { minTasks: 2, maxTasks: 1 } }),
             "scaling", /need whole numbers with 0 <= min <= max/);
     });

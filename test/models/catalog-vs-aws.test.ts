@@ -1,11 +1,13 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { APPRUNNER_INSTANCE_SIZES, FARGATE_TASK_SIZES } from "../../components/compute-sizes";
+import { APPRUNNER_INSTANCE_SIZES, EXPRESS_TASK_SIZES, FARGATE_TASK_SIZES, cpuChoices } from "../../components/compute-sizes";
 import { EKS_LOG_TYPES } from "../../components/eks-cluster";
 import * as catalog from "../../components/platform";
 import { LOG_RETENTION_DAYS, NODE_CAPACITY_TYPES } from "../../infra/config-schema";
-import { APPRUNNER_PATTERNS, MODEL, fargatePairsFromModel, logRetentionDaysFromModel, memberDoc } from "../support/aws-models";
+import {
+    APPRUNNER_PATTERNS, MODEL, expressLimitsFromProvider, expressPairsFromModels, fargatePairsFromModel, logRetentionDaysFromModel, memberDoc,
+} from "../support/aws-models";
 import { PROJECT_ROOT } from "../support/run-infra";
 
 const sorted = (values: Iterable<string | number>) => [...values].map(String).sort();
@@ -52,6 +54,25 @@ describe("the platform catalog and size tables agree with AWS's service models",
     it("has the Fargate CPU/memory pairs the ECS model documents, no more and no fewer", () => {
         const model = fargatePairsFromModel();
         assert.deepEqual(Object.fromEntries(Object.entries(FARGATE_TASK_SIZES).map(([cpu, m]) => [cpu, [...m]])), model);
+    });
+
+    it("has the ECS Express Mode pairs: the model's Fargate pairs within the provider's documented Express limits, no more and no fewer", () => {
+        // Express runs Fargate tasks: the model says so of the task definition it may be given.
+        assert.match(memberDoc("ecs", "CreateExpressGatewayServiceRequest", "taskDefinitionArn"), /must also have FARGATE compatibility/);
+        // The model documents Express's cpu and memory by their defaults only; if it ever states a
+        // range, these fail and the table is to be derived from that range instead.
+        const cpuDoc = memberDoc("ecs", "CreateExpressGatewayServiceRequest", "cpu");
+        const memoryDoc = memberDoc("ecs", "CreateExpressGatewayServiceRequest", "memory");
+        assert.match(cpuDoc, /The default value for an Express service is 256 \(\.25 vCPU\)\./);
+        assert.match(memoryDoc, /The default value for an express service is 512 MiB\./);
+        for (const doc of [cpuDoc, memoryDoc, memberDoc("ecs", "UpdateExpressGatewayServiceRequest", "cpu"), memberDoc("ecs", "UpdateExpressGatewayServiceRequest", "memory")]) {
+            assert.doesNotMatch(doc, /valid values|between|maximum|minimum|up to/i, doc);
+        }
+        // The range, then, is the provider's: cpu 256, 512, 1024, 2048, 4096; memory 512 to 8192.
+        assert.deepEqual(expressLimitsFromProvider(), { cpus: [256, 512, 1024, 2048, 4096], memory: { min: 512, max: 8192 } });
+        assert.deepEqual(Object.fromEntries(Object.entries(EXPRESS_TASK_SIZES).map(([cpu, m]) => [cpu, [...m]])), expressPairsFromModels());
+        // polyarch's defaults (256 CPU, the smallest memory) are the model's Express defaults.
+        assert.deepEqual([cpuChoices(EXPRESS_TASK_SIZES)[0], EXPRESS_TASK_SIZES[256][0]], [256, 512]);
     });
 
     it("has App Runner sizes that each match the API's Cpu and Memory patterns", () => {

@@ -156,3 +156,50 @@ export function memberDoc(client: string, shape: string, member: string): string
     }
     return docText(doc);
 }
+
+/**
+ * ECS Express Mode's size limits as the AWS provider documents them (@pulumi/aws
+ * `ecs/expressGatewayService.d.ts`, from terraform-provider-aws's docs): cpu "Valid values are
+ * powers of 2 between 256 and 4096", memory "Valid values are between 512 and 8192". The ECS model
+ * gives Express's `cpu`/`memory` only their defaults, so this is the one place the range is written
+ * down. Every copy (resource, args, state) must agree, or this throws.
+ */
+export function expressLimitsFromProvider(): { cpus: number[]; memory: { min: number; max: number } } {
+    const file = path.join(path.dirname(require.resolve("@pulumi/aws/package.json")), "ecs", "expressGatewayService.d.ts");
+    const source = fs.readFileSync(file, "utf8");
+    const one = (pattern: RegExp, what: string): [number, number] => {
+        const found = [...new Set([...source.matchAll(pattern)].map((m) => `${m[1]} ${m[2]}`))];
+        if (found.length !== 1) {
+            throw new Error(`@pulumi/aws ecs/expressGatewayService.d.ts documents ${what} ${found.length === 0 ? "nowhere" : "differently in different places"}; update test/support/aws-models.ts`);
+        }
+        const [from, to] = found[0].split(" ").map(Number);
+        return [from, to];
+    };
+    const [cpuFrom, cpuTo] = one(/Number of CPU units used by the task\. Valid values are powers of 2 between (\d+) and (\d+)\./g, "cpu");
+    const [memoryFrom, memoryTo] = one(/Amount of memory \(in MiB\) used by the task\. Valid values are between (\d+) and (\d+)\./g, "memory");
+    const cpus: number[] = [];
+    for (let cpu = 1; cpu <= cpuTo; cpu *= 2) {
+        if (cpu >= cpuFrom) {
+            cpus.push(cpu);
+        }
+    }
+    return { cpus, memory: { min: memoryFrom, max: memoryTo } };
+}
+
+/**
+ * ECS Express Mode's CPU → memory (MiB) pairs: Express runs Fargate tasks, so the Fargate pairs the
+ * ECS model documents ({@link fargatePairsFromModel}), kept where both values are within the
+ * provider's documented Express limits ({@link expressLimitsFromProvider}).
+ */
+export function expressPairsFromModels(): Record<number, number[]> {
+    const fargate = fargatePairsFromModel();
+    const limits = expressLimitsFromProvider();
+    const pairs: Record<number, number[]> = {};
+    for (const cpu of limits.cpus) {
+        const memories = (fargate[cpu] ?? []).filter((memory) => memory >= limits.memory.min && memory <= limits.memory.max);
+        if (memories.length > 0) {
+            pairs[cpu] = memories;
+        }
+    }
+    return pairs;
+}

@@ -3,7 +3,7 @@
  * not write: AWS's service models (enums, documented value lists) and the rules the Kubernetes API
  * server and kubelet enforce. Runs over recorded graphs (dev, prod, every target × architecture).
  */
-import { APPRUNNER_PATTERNS, MODEL, ModelEnum, fargatePairsFromModel, logRetentionDaysFromModel } from "./aws-models";
+import { APPRUNNER_PATTERNS, MODEL, ModelEnum, expressPairsFromModels, fargatePairsFromModel, logRetentionDaysFromModel } from "./aws-models";
 import { unverifiableNonRoot } from "../../policies/lib/pod-security";
 import { podSpecOf, KUBERNETES_WORKLOAD_TYPES } from "../../policies/lib/consumers";
 
@@ -146,6 +146,7 @@ export function checkAgainstModels(resources: readonly CheckedResource[]): { sit
         }
     };
     const fargate = fargatePairsFromModel();
+    const express = expressPairsFromModels();
     const retention = logRetentionDaysFromModel();
 
     for (const resource of resources) {
@@ -162,10 +163,19 @@ export function checkAgainstModels(resources: readonly CheckedResource[]): { sit
             }
         }
         switch (resource.type) {
-            case "aws:ecs/taskDefinition:TaskDefinition":
             case "aws:ecs/expressGatewayService:ExpressGatewayService": {
-                // Express Mode always runs on Fargate (its tasks take Fargate's sizes).
-                const compat = resource.type === "aws:ecs/expressGatewayService:ExpressGatewayService" ? ["FARGATE"] : resource.inputs.requiresCompatibilities;
+                // Express runs Fargate tasks, within the provider's documented Express limits.
+                const cpu = Number(resource.inputs.cpu);
+                const memory = Number(resource.inputs.memory);
+                const allowed = express[cpu];
+                look(resource, { path: "cpu+memory", keys: ["memory"], value: `${String(resource.inputs.cpu)}/${String(resource.inputs.memory)}` },
+                    "ecs Express sizes (Fargate pairs within the provider's Express limits)",
+                    allowed === undefined ? `cpu ${cpu} is not an ECS Express Mode size (${Object.keys(express).join(", ")})`
+                        : allowed.includes(memory) ? undefined : `memory ${memory} is not allowed with cpu ${cpu} on ECS Express Mode`);
+                break;
+            }
+            case "aws:ecs/taskDefinition:TaskDefinition": {
+                const compat = resource.inputs.requiresCompatibilities;
                 if (Array.isArray(compat) && compat.includes("FARGATE")) {
                     const cpu = Number(resource.inputs.cpu);
                     const memory = Number(resource.inputs.memory);
