@@ -144,7 +144,7 @@ describe("ECS Express Mode on day two: network, sizes, scaling", function () {
 
         it("refuses a private service in a VPC with neither NAT nor VPC endpoints (its image could never be pulled)", () => {
             const onlyExpress = (entry: Record<string, unknown>) => {
-                const config = { ...targetsConfig(), "polyarch:network": JSON.stringify({ natGateways: "None" }) };
+                const config: Record<string, string> = { ...targetsConfig(), "polyarch:network": JSON.stringify({ natGateways: "None" }) };
                 const services = JSON.parse(config["polyarch:services"]) as Record<string, unknown>[];
                 config["polyarch:services"] = JSON.stringify(services.filter((e) => e.target === "ecs-express").map((e) => ({ ...e, ...entry })));
                 return config;
