@@ -5,13 +5,15 @@
  * as a preview (or, with --update, as `pulumi up` would once outputs are known), starts the policy
  * pack with the CLI's own launcher and speaks to it as the engine does, then prints each
  * workload's image platform and compute architecture and the verdict.
- * Exit: 0 no mandatory diagnostic, 1 at least one, 2 bad usage or config, 3 the preview itself
+ * Exit: 0 no mandatory diagnostic, 1 at least one, 2 bad usage or config, 3 the program failed (one
+ * line: a missing config value, an exception and where in the user's file), the preview itself
  * fails (as the engine would refuse it) or the gate could not run.
  */
 import * as path from "path";
 import { PolyarchInputError } from "../components/errors";
 import { EngineError } from "./engine/urn";
 import { GateOptions, GateReport, runGate } from "./policy-gate/gate";
+import { ProgramError } from "./policy-gate/program-error";
 import { ProgressLine } from "./policy-gate/progress-line";
 import { renderHuman, styleFor } from "./policy-gate/render";
 
@@ -40,7 +42,41 @@ export function writeAll(stream: NodeJS.WritableStream, text: string): Promise<v
     return new Promise((resolve, reject) => stream.write(text, (error) => (error ? reject(error) : resolve())));
 }
 
-export function parseArgs(argv: string[]): PlanArgs | "help" {
+/**
+ * Where the user typed the command: paths on the command line are relative to it. `npm run plan`
+ * runs the script in the package's folder and says where it was started in INIT_CWD; that is only
+ * ours when npm started this very script (a test run under `npm test` inherits another's).
+ */
+export function invocationDirectory(env: NodeJS.ProcessEnv = process.env): string {
+    return env.npm_lifecycle_event === "plan" && env.INIT_CWD ? env.INIT_CWD : process.cwd();
+}
+
+/**
+ * A warning when this Node.js is older than the @pulumi/pulumi the program runs with declares
+ * (package.json `engines`): 3.270 needs Node 22 for closure serialization, which calls
+ * `fs.promises.glob` (runtime/closure/codePaths.js `findWorkspaceRoot`), so callback Lambdas and
+ * dynamic providers crash on Node 20 with an error that never names Node. Not a refusal: most
+ * programs run.
+ */
+export function nodeVersionWarning(version: string = process.versions.node): string | undefined {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const sdk = require("@pulumi/pulumi/package.json") as { version: string; engines?: { node?: string } };
+    const range = sdk.engines?.node;
+    // @pulumi/pulumi's own semver (what run.js checks `engines` with).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const semver = require(require.resolve("semver", { paths: [path.dirname(require.resolve("@pulumi/pulumi/package.json"))] })) as {
+        satisfies(version: string, range: string): boolean; minVersion(range: string): { major: number } | null;
+    };
+    if (range === undefined || semver.satisfies(version, range)) {
+        return undefined;
+    }
+    const needed = semver.minVersion(range)?.major;
+    return `Node.js ${version} is older than @pulumi/pulumi ${sdk.version} supports (engines: node ${range}): its closure serialization ` +
+        "(callback Lambdas such as bucket.onObjectCreated, awsx.classic, dynamic providers) calls fs.promises.glob, " +
+        `which Node.js 22 added, and fails without naming Node; run with Node.js ${needed ?? range} or later`;
+}
+
+export function parseArgs(argv: string[], base: string = invocationDirectory()): PlanArgs | "help" {
     const args: PlanArgs = { stack: "dev", json: false, update: false, registry: false };
     for (let i = 0; i < argv.length; i++) {
         const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
@@ -66,10 +102,10 @@ export function parseArgs(argv: string[]): PlanArgs | "help" {
                 args.registry = true;
                 break;
             case "--policy-pack-config":
-                args.policyPackConfig = path.resolve(value());
+                args.policyPackConfig = path.resolve(base, value());
                 break;
             case "--project":
-                args.project = path.resolve(value());
+                args.project = path.resolve(base, value());
                 break;
             case "--help":
             case "-h":
@@ -97,7 +133,16 @@ export async function main(argv: string[], gate: Pick<GateOptions, "onPackClosed
     const err = styleFor(process.stderr);
     // On a terminal (and not for --json), a status line counts registrations and verdicts.
     const line = args.json ? undefined : ProgressLine.for(process.stderr);
-    const progress = (message: string) => (line ? line.message(err.dim(message)) : process.stderr.write(`${err.dim(message)}\n`));
+    // The first progress line means the config was valid and the program is starting.
+    let programStarted = false;
+    const progress = (message: string) => {
+        programStarted = true;
+        return line ? line.message(err.dim(message)) : process.stderr.write(`${err.dim(message)}\n`);
+    };
+    // Checked now, said once the program has run (or failed): with the other warnings after the two
+    // progress lines, and never beside a config error or a project the gate cannot run, which stay one line.
+    const nodeWarning = nodeVersionWarning();
+    const nodeWarningLine = () => (nodeWarning === undefined || !programStarted ? "" : `${err.yellow(`warning: ${nodeWarning}`)}\n`);
     try {
         let report: GateReport;
         // Ctrl-C exits at once (below): the prompt must not land after a half-drawn status line.
@@ -115,7 +160,7 @@ export async function main(argv: string[], gate: Pick<GateOptions, "onPackClosed
             process.removeListener("exit", clearLine);
             clearLine();
         }
-        await writeAll(process.stderr, report.warnings.map((warning) => `${err.yellow(`warning: ${warning}`)}\n`).join(""));
+        await writeAll(process.stderr, nodeWarningLine() + report.warnings.map((warning) => `${err.yellow(`warning: ${warning}`)}\n`).join(""));
         if (args.json) {
             // The JSON document's shape is fixed; notices go to stderr beside it.
             await writeAll(process.stderr, report.notices.map((notice) => `notice: ${notice}\n`).join(""));
@@ -134,7 +179,12 @@ export async function main(argv: string[], gate: Pick<GateOptions, "onPackClosed
             await writeAll(process.stderr, `error: preview failed: ${error.message}\n`);
             return 3;
         }
-        await writeAll(process.stderr, `error: the gate could not run: ${(error as Error).message ?? String(error)}\n`);
+        if (ProgramError.isInstance(error)) {
+            // The program could not run or failed: one line, its own message (program-failure.ts).
+            await writeAll(process.stderr, `error: ${error.message}\n${nodeWarningLine()}`);
+            return 3;
+        }
+        await writeAll(process.stderr, `error: the gate could not run: ${(error as Error).message ?? String(error)}\n${nodeWarningLine()}`);
         return 3;
     }
 }

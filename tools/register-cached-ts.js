@@ -24,17 +24,31 @@ const salt = [
     fs.readFileSync(__filename, "utf8"),
 ].join("\0");
 
+/**
+ * Projects the gate runs with their own tsconfig.json (tools/policy-gate/program-entry.ts): their
+ * files compile as the CLI's ts-node compiles them, not with this repository's options.
+ */
+const projectScopes = [];
+
 let service;
 function compile(source, filename) {
-    const key = crypto.createHash("sha256").update(salt).update("\0").update(filename).update("\0").update(source).digest("hex");
+    const scope = projectScopes.find((s) => filename.startsWith(s.root));
+    const key = crypto.createHash("sha256").update(salt).update("\0").update(scope?.salt ?? "").update("\0")
+        .update(filename).update("\0").update(source).digest("hex");
     const cached = path.join(CACHE, key.slice(0, 2), `${key}.js`);
     try {
         return fs.readFileSync(cached, "utf8");
     } catch {
         // Not compiled yet.
     }
-    service ??= require("ts-node").create({ transpileOnly: true, project: TSCONFIG });
-    const output = service.compile(source, filename);
+    let output;
+    if (scope === undefined) {
+        service ??= require("ts-node").create({ transpileOnly: true, project: TSCONFIG });
+        output = service.compile(source, filename);
+    } else {
+        scope.service ??= require("ts-node").create({ transpileOnly: true, project: scope.tsconfig, compilerOptions: scope.compilerOptions });
+        output = scope.service.compile(source, filename);
+    }
     try {
         // Write then rename: a parallel process never reads half a file.
         fs.mkdirSync(path.dirname(cached), { recursive: true });
@@ -58,6 +72,35 @@ if (typeof Module.enableCompileCache === "function") {
 
 // Stack traces name the TypeScript lines (each output carries its source map inline), as under ts-node.
 process.setSourceMapsEnabled(true);
+
+/**
+ * @pulumi/pulumi cmd/run/run.js `run`: ts-node gets the project's tsconfig.json (`project`), and as
+ * `compilerOptions` run.js's defaults under the file's own `compilerOptions` (read as
+ * tsutils.js `loadTypeScriptCompilerOptions` reads them: that file only, no `extends`), so target
+ * ES2020 unless the project says otherwise. Type checking is left out here as everywhere in the
+ * gate. Returns the function that stops it; files already loaded stay as they were compiled.
+ */
+function useProjectTsconfig(projectRoot, tsconfig) {
+    const text = fs.readFileSync(tsconfig, "utf8");
+    const parsed = require("typescript").parseConfigFileTextToJson(tsconfig, text).config ?? {};
+    const compilerOptions = { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: true, ...parsed.compilerOptions };
+    const scope = {
+        root: path.resolve(projectRoot) + path.sep,
+        tsconfig,
+        compilerOptions,
+        salt: `${tsconfig}\0${text}\0${JSON.stringify(compilerOptions)}`,
+        service: undefined,
+    };
+    projectScopes.unshift(scope);
+    return () => {
+        const index = projectScopes.indexOf(scope);
+        if (index >= 0) {
+            projectScopes.splice(index, 1);
+        }
+    };
+}
+
+module.exports = { useProjectTsconfig };
 
 require.extensions[".ts"] = function loadTypeScript(module, filename) {
     if (filename.includes(`${path.sep}node_modules${path.sep}`)) {

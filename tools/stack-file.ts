@@ -2,6 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { YAMLParseError, parseDocument } from "yaml";
 import { ConfigError } from "../infra/config";
+import { locateProgram } from "./policy-gate/program-entry";
+import { ProgramError } from "./policy-gate/program-error";
 
 /** Placeholder for a `secure:` value, which only the Pulumi CLI (with the stack's key) can decrypt. */
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -19,8 +21,18 @@ const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
 
 export interface ProjectFile {
     name: string;
-    /** The program's entry module (Pulumi.yaml `main`, or the directory's index.ts). */
+    /** The folder holding Pulumi.yaml. */
+    root: string;
+    /** The program's entry module, found as the CLI's Node.js host finds it (program-entry.ts). */
     entry: string;
+    /** Where the CLI runs the program: `main`'s folder, or the project's. */
+    workingDirectory: string;
+    /** The nearest package.json says `"type": "module"`. */
+    esModule: boolean;
+    /** The project's own tsconfig.json, as the CLI's ts-node would use it. */
+    tsconfig?: string;
+    /** What the CLI would warn about when finding the entry. */
+    entryWarnings: string[];
     /** `runtime` (or `runtime.name`): the `pulumi:runtime` stack tag. */
     runtime: string;
     description?: string;
@@ -28,7 +40,10 @@ export interface ProjectFile {
     configTags: Record<string, string>;
 }
 
-/** Reads Pulumi.yaml: the project name and where its program starts. */
+/**
+ * Reads Pulumi.yaml: the project name and where its program starts. The gate runs Node.js programs
+ * only: another runtime is a ProgramError (exit 3), before anything else about the program is read.
+ */
 export function readProjectFile(projectRoot: string): ProjectFile {
     const file = path.join(projectRoot, "Pulumi.yaml");
     if (!fs.existsSync(file)) {
@@ -42,9 +57,18 @@ export function readProjectFile(projectRoot: string): ProjectFile {
     if (typeof project?.name !== "string") {
         throw new ConfigError("Pulumi.yaml: name", "is required");
     }
-    const main = path.resolve(projectRoot, typeof project.main === "string" ? project.main : ".");
-    const entry = fs.existsSync(main) && fs.statSync(main).isDirectory() ? path.join(main, "index.ts") : main;
     const runtime = typeof project.runtime === "string" ? project.runtime : String((project.runtime as { name?: unknown } | undefined)?.name ?? "");
+    if (runtime === "") {
+        throw new ConfigError("Pulumi.yaml: runtime", "is required (nodejs)");
+    }
+    if (runtime !== "nodejs") {
+        throw new ProgramError(`the gate runs Node.js programs; project '${project.name}' has runtime '${runtime}'`);
+    }
+    const runtimeOptions = typeof project.runtime === "object" && project.runtime !== null
+        ? (project.runtime as { options?: Record<string, unknown> }).options ?? {}
+        : {};
+    const tsconfigOption = typeof runtimeOptions.tsconfig === "string" ? runtimeOptions.tsconfig : undefined;
+    const program = locateProgram(projectRoot, typeof project.main === "string" ? project.main : undefined, tsconfigOption);
     const tagsEntry = (project.config as Record<string, unknown> | undefined)?.["pulumi:tags"];
     const tagsValue = tagsEntry !== null && typeof tagsEntry === "object" && "value" in tagsEntry ? (tagsEntry as { value: unknown }).value : tagsEntry;
     const configTags = tagsValue !== null && typeof tagsValue === "object"
@@ -52,7 +76,12 @@ export function readProjectFile(projectRoot: string): ProjectFile {
         : {};
     return {
         name: project.name,
-        entry,
+        root: path.resolve(projectRoot),
+        entry: program.entry,
+        workingDirectory: program.workingDirectory,
+        esModule: program.esModule,
+        tsconfig: program.tsconfig,
+        entryWarnings: program.warnings,
         runtime,
         description: typeof project.description === "string" ? project.description : undefined,
         configTags,

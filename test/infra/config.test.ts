@@ -177,7 +177,7 @@ describe("stack config: several architectures per service, and the new targets",
             "polyarch:services[0].architecture: got 'arm64' but target 'ecs-express' runs x86_64 from an image of linux/arm64, " +
             "linux/amd64; remove 'architecture', or list only arm64 in 'architectures'");
         refused(devConfigWith({ "polyarch:services": [{ ...express, cpu: 256, memory: 4096 }] }),
-            "polyarch:services[0].memory: got 4096; with cpu 256 Fargate allows 512, 1024 or 2048 MB");
+            "polyarch:services[0].memory: got 4096; with cpu 256 ECS Express Mode allows 512, 1024 or 2048 MB");
     });
 
     it("refuses Lambda capacity provider instance types of the other architecture", () => {

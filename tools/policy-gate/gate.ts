@@ -61,6 +61,8 @@ export interface ReportDiagnostic {
 }
 
 export interface GateReport {
+    /** Not in --json output: the project's name (Pulumi.yaml), for the report's header. */
+    project: string;
     stack: string;
     view: GateView;
     resources: ReportResource[];
@@ -101,6 +103,7 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
     const rawPackConfig = configFile === undefined ? undefined : readJsonFile(configFile);
 
     progress(`starting the policy pack and running ${path.relative(process.cwd(), project.entry) || project.entry} for stack '${options.stack}' (${view})…`);
+    const programWarnings = [...project.entryWarnings];
     // The pack (run as the CLI runs it: its package `main`) lives on a worker thread that analyzes
     // each registration as it comes, the program running here meanwhile (pack-worker.ts says why).
     const pack = new PackSession({
@@ -124,7 +127,7 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
             runProgramUnderMocks(project.entry, project.name, stackFile, view === "preview", (r) => {
                 pack.add(r);
                 onCounts?.(pack.countsNow());
-            }),
+            }, { workingDirectory: project.workingDirectory, esModule: project.esModule, tsconfig: project.tsconfig, projectRoot: project.root }),
             pack.ready,
         ]);
         // What the program did wrong comes first; then why the pack could not start or be configured.
@@ -135,8 +138,14 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
             throw ready.reason;
         }
         const recorded = run.value.resources;
-        const { warnings, registryRulesEnabled } = ready.value;
-        progress(`analyzing ${recorded.length} resources…`);
+        // The report follows the program's order, not the order registrations happened to finish
+        // in: the same program gives the same report (run-program.ts programOrder).
+        const order = run.value.programOrder;
+        const inProgramOrder = order.map((i) => recorded[i]);
+        programWarnings.push(...run.value.warnings);
+        const { registryRulesEnabled } = ready.value;
+        const warnings = [...programWarnings, ...ready.value.warnings];
+        progress(`analyzing ${recorded.length} ${recorded.length === 1 ? "resource" : "resources"}…`);
         if (!options.registry && registryRulesEnabled) {
             notices.push(`registry rules (${REGISTRY_RULES.join(", ")}) not run: the plan's digests are made up. ` +
                 "`--registry` runs them against the registries themselves (ECR with your AWS credentials, others from the policy config)");
@@ -145,7 +154,7 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
         const ticker = onCounts && setInterval(() => onCounts(pack.countsNow()), 100);
         let verdicts: PackVerdicts;
         try {
-            verdicts = await pack.verdicts(recorded);
+            verdicts = await pack.verdicts(recorded, order);
         } finally {
             clearInterval(ticker);
         }
@@ -160,12 +169,13 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
         }))];
         const reportDiagnostics = diagnostics.map((d) => ({ policy: d.policy, urn: d.urn, level: d.level, message: d.message }));
         return {
+            project: project.name,
             stack: options.stack,
             view,
-            resources: recorded.map((r) => toReportResource(r, known)),
+            resources: inProgramOrder.map((r) => toReportResource(r, known)),
             diagnostics: reportDiagnostics,
             remediations: verdicts.remediations,
-            services: serviceRows(recorded, reportDiagnostics),
+            services: serviceRows(inProgramOrder, reportDiagnostics),
             configSource: configFile === undefined ? "pack defaults" : path.relative(process.cwd(), configFile) || configFile,
             usedPackDefaults: configFile === undefined,
             notices,

@@ -12,7 +12,7 @@ export interface PackReady {
 }
 
 export interface PackVerdicts {
-    /** Remediate and Analyze diagnostics, in registration order. */
+    /** Remediate and Analyze diagnostics, in the report's order of resources. */
     diagnostics: Diagnostic[];
     remediations: ReportRemediation[];
     /** AnalyzeStack's. */
@@ -73,8 +73,13 @@ export class PackSession {
         this.send({ kind: "resource", resource: analysisResource(resource) });
     }
 
-    /** After the program: the components' registered outputs, then every verdict, in order. */
-    async verdicts(recorded: RecordedResource[]): Promise<PackVerdicts> {
+    /**
+     * After the program: the components' registered outputs, then every verdict. `order` lists the
+     * indexes of `recorded` (the order they were added in) in the order the report lists them
+     * (run-program.ts programOrder): the diagnostics and remediations follow it, so they do not
+     * depend on which registration happened to finish first.
+     */
+    async verdicts(recorded: RecordedResource[], order: number[] = recorded.map((_, i) => i)): Promise<PackVerdicts> {
         const componentOutputs = new Map<number, Record<string, unknown>>();
         recorded.forEach((r, i) => {
             if (!r.custom) {
@@ -84,7 +89,16 @@ export class PackSession {
         const done = this.next("done");
         this.send({ kind: "finish", componentOutputs });
         const { diagnostics, remediations, stackDiagnostics } = (await done) as Extract<FromWorker, { kind: "done" }>;
-        return { diagnostics, remediations, stackDiagnostics };
+        const rank = new Map(order.map((index, position) => [recorded[index].urn, position]));
+        const byResource = <T extends { urn: string }>(items: T[]) => stableSortBy(items, (item) => rank.get(item.urn) ?? Infinity);
+        return {
+            // The worker gives each resource's findings in the order it was added, in the pack's order.
+            diagnostics: byResource(diagnostics),
+            remediations: byResource(remediations),
+            // @pulumi/policy server.js analyzeStack runs the stack policies one after another: keep
+            // that order of policies, and each one's findings in the resources' order.
+            stackDiagnostics: policyGroups(stackDiagnostics).flatMap(byResource),
+        };
     }
 
     /** Stops the pack and the worker; resolves with the pack's peak RSS in KiB (0 if unknown). */
@@ -148,4 +162,21 @@ export class PackSession {
         this.onFailure = [];
         rejects.forEach((reject) => reject(error));
     }
+}
+
+/** Sorted by key, equal keys in their original order. */
+function stableSortBy<T>(items: T[], key: (item: T) => number): T[] {
+    const keys = items.map(key);
+    return items.map((_, i) => i).sort((a, b) => (keys[a] - keys[b]) || a - b).map((i) => items[i]);
+}
+
+/** The diagnostics of each policy, policies in the order they first appear. */
+function policyGroups(diagnostics: Diagnostic[]): Diagnostic[][] {
+    const groups = new Map<string, Diagnostic[]>();
+    for (const d of diagnostics) {
+        const group = groups.get(d.policy) ?? [];
+        group.push(d);
+        groups.set(d.policy, group);
+    }
+    return [...groups.values()];
 }

@@ -26,7 +26,8 @@ function table(headers: string[], rows: string[][], cell: (text: string, column:
 /** The human report: one row per workload, then diagnostics grouped by level, each with its fix. */
 export function renderHuman(report: GateReport, style: Style): string {
     const out: string[] = [];
-    out.push(style.bold(`polyarch plan — stack ${report.stack}`) + style.dim(`  (policy config: ${report.configSource})`));
+    // The project planned (Pulumi.yaml's name), not this tool: `--project` plans any project.
+    out.push(style.bold(`${report.project} plan — stack ${report.stack}`) + style.dim(`  (policy config: ${report.configSource})`));
     if (report.usedPackDefaults) {
         out.push(style.yellow(`notice: no policies/config/${report.stack}.json and no --policy-pack-config; using the pack's default levels`));
     }
@@ -59,8 +60,9 @@ export function renderHuman(report: GateReport, style: Style): string {
     }
     const mandatory = report.diagnostics.filter((d) => d.level === "mandatory").length;
     const advisory = report.diagnostics.filter((d) => d.level === "advisory").length;
+    const over = `over ${report.resources.length} ${report.resources.length === 1 ? "resource" : "resources"}`;
     out.push(mandatory > 0
-        ? style.red(style.bold(`FAIL: ${mandatory} mandatory, ${advisory} advisory diagnostic(s) over ${report.resources.length} resources`))
-        : style.green(style.bold(`PASS: 0 mandatory, ${advisory} advisory diagnostic(s) over ${report.resources.length} resources`)));
+        ? style.red(style.bold(`FAIL: ${mandatory} mandatory, ${advisory} advisory diagnostic(s) ${over}`))
+        : style.green(style.bold(`PASS: 0 mandatory, ${advisory} advisory diagnostic(s) ${over}`)));
     return out.join("\n");
 }
