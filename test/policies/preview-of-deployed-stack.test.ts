@@ -14,7 +14,7 @@ import { LocalRegistry } from "../../tools/images/local-registry";
 import { GateReport, REPO_ROOT, runGate } from "../../tools/policy-gate/gate";
 import { UNKNOWN_SENTINEL } from "../../tools/recording-monitor";
 import { useStack } from "../support/mock-runtime";
-import { POLICIES_DIR } from "../support/policy-pack";
+import { packConfigWith, requireDockerRegistry } from "../support/docker-registry";
 
 const PROJECT = path.join(REPO_ROOT, "test", "fixtures", "deployed-image-project");
 const ECR = "123456789012.dkr.ecr.us-west-2.amazonaws.com";
@@ -29,12 +29,7 @@ describe("preview of a deployed stack whose image changed (docker-build buildOnP
     const savedEnv = { ...process.env };
 
     before(async function () {
-        if (!fs.existsSync("/usr/bin/docker-registry")) {
-            if (process.env.CI) {
-                throw new Error("docker-registry is required: apt-get install docker-registry");
-            }
-            this.skip();
-        }
+        requireDockerRegistry(this);
         workDir = fs.mkdtempSync(path.join(os.tmpdir(), "polyarch-deployed-"));
         registry = await LocalRegistry.start(path.join(workDir, "registry"));
         for (const key of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"]) {
@@ -42,14 +37,7 @@ describe("preview of a deployed stack whose image changed (docker-build buildOnP
         }
         process.env.AWS_EC2_METADATA_DISABLED = "true";
         // prod's policy config, with the stack's ECR registry served by the loopback registry.
-        const prod = JSON.parse(fs.readFileSync(path.join(POLICIES_DIR, "config", "prod.json"), "utf8")) as Record<string, unknown>;
-        for (const rule of [MATCHES, READABLE]) {
-            const entry = prod[rule];
-            prod[rule] = {
-                ...(typeof entry === "object" ? entry as object : typeof entry === "string" ? { enforcementLevel: entry } : {}),
-                registryEndpoints: { [ECR]: `http://${registry.address}` },
-            };
-        }
+        const prod = packConfigWith("prod", [MATCHES, READABLE], { registryEndpoints: { [ECR]: `http://${registry.address}` } });
         configFile = path.join(workDir, "prod.json");
         fs.writeFileSync(configFile, JSON.stringify(prod));
     });

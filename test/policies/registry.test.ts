@@ -18,7 +18,7 @@ import { startWorkspacePack } from "../../tools/policy-gate/workspace-pack";
 import { resolvePackConfig } from "../../tools/policy-gate/pack-config";
 import { UNKNOWN_SENTINEL } from "../../tools/recording-monitor";
 import { Descriptor, OCI_MANIFEST, RegistryWriter } from "../support/oci-push";
-import { POLICIES_DIR } from "../support/policy-pack";
+import { packConfigWith, requireDockerRegistry } from "../support/docker-registry";
 
 const MATCHES = "image-platform-matches-registry";
 const READABLE = "image-platform-readable-from-registry";
@@ -49,13 +49,7 @@ describe("registry rules against a real registry (docker-registry on loopback)",
     let registrySettings: Record<string, unknown>;
 
     before(async function () {
-        if (!fs.existsSync("/usr/bin/docker-registry")) {
-            // CI installs it (.ci/run); elsewhere: apt-get install docker-registry.
-            if (process.env.CI) {
-                throw new Error("docker-registry is required: apt-get install docker-registry");
-            }
-            this.skip();
-        }
+        requireDockerRegistry(this);
         workDir = fs.mkdtempSync(path.join(os.tmpdir(), "polyarch-registry-"));
         const password = crypto.randomBytes(12).toString("hex");
         const htpasswd = path.join(workDir, "htpasswd");
@@ -111,11 +105,7 @@ describe("registry rules against a real registry (docker-registry on loopback)",
 
     /** A stack's policy config file (dev or prod) with the registry settings on both rules. */
     async function configure(stack: "dev" | "prod"): Promise<void> {
-        const file = JSON.parse(fs.readFileSync(path.join(POLICIES_DIR, "config", `${stack}.json`), "utf8")) as Record<string, unknown>;
-        for (const rule of [MATCHES, READABLE]) {
-            const entry = file[rule];
-            file[rule] = { ...(typeof entry === "object" ? entry as object : typeof entry === "string" ? { enforcementLevel: entry } : {}), ...registrySettings };
-        }
+        const file = packConfigWith(stack, [MATCHES, READABLE], registrySettings);
         await pack.configure(resolvePackConfig(file, await pack.getAnalyzerInfo(), `${stack}.json`).config);
     }
 
