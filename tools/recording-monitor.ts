@@ -34,6 +34,8 @@ export interface RecordedResource {
     type: string;
     name: string;
     custom: boolean;
+    /** A multi-language component (`remote: true`): the engine would have its provider construct its children. */
+    remote: boolean;
     parent: string;
     /** Provider reference `<urn>::<id>`; a default provider's when the program named none (custom resources only). */
     provider: string;
@@ -92,6 +94,7 @@ interface RegisterRequest {
     getName(): string;
     getParent(): string;
     getCustom(): boolean;
+    getRemote(): boolean;
     getProvider(): string;
     getVersion(): string;
     getImportid(): string;
@@ -240,7 +243,7 @@ export class RecordingMonitor extends MockMonitor {
         const timeouts = req.getCustomtimeouts();
         const { id, wireOutputs } = await this.provide(urn, type, name, custom, provider, target.properties, req.getImportid());
         this.record({
-            urn, type, name, custom, parent, provider,
+            urn, type, name, custom, remote: req.getRemote(), parent, provider,
             wireInputs: target.properties,
             wireOutputs,
             dependencies: target.options.dependsOn,
@@ -313,7 +316,7 @@ export class RecordingMonitor extends MockMonitor {
                 const inputs = defaultProviderInputs(pkg, this.options.defaultProviderConfig ?? {}, version);
                 const { id } = await this.provide(urn, type, name, true, "", inputs, "");
                 this.record({
-                    urn, type, name, custom: true, parent: "", provider: "", wireInputs: inputs, wireOutputs: inputs,
+                    urn, type, name, custom: true, remote: false, parent: "", provider: "", wireInputs: inputs, wireOutputs: inputs,
                     dependencies: [], propertyDependencies: {}, protect: false, retainOnDelete: false,
                     options: { ignoreChanges: [], additionalSecretOutputs: [], customTimeouts: { create: 0, update: 0, delete: 0 } },
                 });

@@ -1,4 +1,5 @@
 import { Architecture, parseArchitecture } from "./platform";
+import { rememberedInputs } from "./component-inputs";
 import { UNKNOWN, isUnknown, rawProps, read } from "./props";
 
 /** Resource types that build (or assemble) container images, and where each keeps its platform. */
@@ -74,10 +75,10 @@ export class StackIndex {
         }
     }
 
-    /** The image resources an input of `consumer` was computed from (deduplicated). */
-    imagesBehind(consumer: GraphResource, input: string): TracedImage[] {
+    /** The image resources the inputs of `consumer` were computed from (deduplicated). */
+    imagesBehind(consumer: GraphResource, inputs: readonly string[]): TracedImage[] {
         const found = new Map<string, GraphResource>();
-        for (const dependency of consumer.propertyDependencies[input] ?? []) {
+        for (const dependency of inputs.flatMap((input) => consumer.propertyDependencies[input] ?? [])) {
             if (IMAGE_TYPE_SET.has(dependency.type)) {
                 found.set(dependency.urn, dependency);
             } else {
@@ -112,8 +113,14 @@ export class StackIndex {
                 return fromList(read(props, "platforms"));
             case IMAGE_TYPES.classicDockerImage:
                 return fromList(read(props, "build", "platform"));
-            case IMAGE_TYPES.awsxEcrImage:
-                return fromList(read(props, "platform"));
+            case IMAGE_TYPES.awsxEcrImage: {
+                // A component: AnalyzeStack sends its outputs (`imageUri`), so its `platform` input
+                // is what its Analyze saw; failing that (a state file), the docker-build Image awsx
+                // creates from it.
+                const inputs = rememberedInputs(image);
+                const built = (this.imagesUnder.get(image.urn) ?? []).filter((child) => child.type === IMAGE_TYPES.dockerBuildImage);
+                return inputs !== undefined || built.length === 0 ? fromList(read(inputs ?? props, "platform")) : this.platformsOf(built[0]);
+            }
             case IMAGE_TYPES.dockerBuildIndex: {
                 // An index is the union of its source images, and always a manifest list.
                 const sources = (image.propertyDependencies.sources ?? []).filter((s) => IMAGE_TYPE_SET.has(s.type));

@@ -284,6 +284,13 @@ export const KUBERNETES_ARCH_LABEL = "kubernetes.io/arch";
 /** Lambda's default when a function does not set `architectures`. */
 export const LAMBDA_DEFAULT_ARCHITECTURE: Architecture = "x86_64";
 
+/**
+ * The instance type @pulumi/eks gives a self-managed node group, and an eks.Cluster's default node
+ * group, when none is set (pulumi-eks nodejs/eks/nodes/instances.ts DEFAULT_INSTANCE_TYPE); with no
+ * amiType it picks the AMI for that type's architecture.
+ */
+export const EKS_COMPONENT_DEFAULT_INSTANCE_TYPE = "t3.medium";
+
 /** ECS's default when a task definition has no `runtimePlatform.cpuArchitecture`. */
 export const ECS_DEFAULT_ARCHITECTURE: Architecture = "x86_64";
 

@@ -1,7 +1,6 @@
 import { PolicyConfigSchema, ReportViolation, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
-import { ComputeArchitectures, Consumer, consistentNodeGroupArchitecture } from "./consumers";
+import { ComputeArchitectures, Consumer, consistentNodeGroupArchitecture, judgedProps } from "./consumers";
 import { GraphResource, StackIndex, TracedImage } from "./images";
-import { rawProps } from "./props";
 
 /** Config every rule accepts: resources (by logical name) a stack opts out of this rule. */
 export interface ExclusionConfig {
@@ -43,15 +42,16 @@ export function validateConsumers(consumers: Consumer[], check: ImageCheck) {
         let index: StackIndex | undefined;
         for (const resource of args.resources) {
             const consumer = byType.get(resource.type);
-            if (consumer === undefined || isExcluded(config, resource)) {
+            const props = consumer && judgedProps(resource);
+            if (consumer === undefined || props === undefined || isExcluded(config, resource)) {
                 continue;
             }
-            const arch = consumer.architectures(rawProps(resource.props));
+            const arch = consumer.architectures(props);
             if (arch.kind !== "fixed" && arch.kind !== "unconstrained") {
                 continue;
             }
             index ??= new StackIndex(args.resources, consistentNodeGroupArchitecture);
-            for (const image of index.imagesBehind(resource, consumer.imageInput)) {
+            for (const image of index.imagesBehind(resource, consumer.imageInputs)) {
                 if (image.platforms.kind !== "known") {
                     continue;
                 }

@@ -1,5 +1,6 @@
 import { ARCHITECTURES, Architecture, dockerPlatform, parseArchitecture } from "./platform";
-import { CONSUMERS, ComputeArchitectures, Consumer, LAMBDA_FUNCTION } from "./consumers";
+import { CONSUMERS, ComputeArchitectures, Consumer, LAMBDA_FUNCTION, componentApplies } from "./consumers";
+import { judgedByAncestor } from "./component-inputs";
 import { imageReferences } from "./image-references";
 import { ImageReference, parseImageReference } from "./oci-reference";
 import { rawProps } from "./props";
@@ -15,10 +16,13 @@ export interface RegistryCheck {
     unparsable: string[];
 }
 
-/** Looks up every image a consumer will run (known references on checked registries only). */
-export async function checkConsumerImages(type: string, props: unknown, config: RegistryConfig): Promise<RegistryCheck | undefined> {
+/**
+ * Looks up every image a consumer will run (known references on checked registries only); not
+ * for a resource whose component was judged (the component's own references were).
+ */
+export async function checkConsumerImages(type: string, props: unknown, config: RegistryConfig, parent?: string): Promise<RegistryCheck | undefined> {
     const consumer = CONSUMERS.get(type);
-    if (consumer === undefined) {
+    if (consumer === undefined || judgedByAncestor(type, parent, componentApplies)) {
         return undefined;
     }
     const raw = rawProps(props);

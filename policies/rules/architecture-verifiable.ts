@@ -1,9 +1,8 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { KUBERNETES_ARCH_LABEL } from "../lib/platform";
-import { CONSUMERS, EKS_NODE_GROUP, consistentNodeGroupArchitecture, nodeGroupArchitecture } from "../lib/consumers";
+import { CONSUMERS, consistentNodeGroupArchitecture, judgedProps, nodeGroupArchitecture, runsEksNodes } from "../lib/consumers";
 import { StackIndex, describeResource } from "../lib/images";
 import { ExclusionConfig, configSchema, isExcluded } from "../lib/policy";
-import { rawProps } from "../lib/props";
 
 /**
  * The architecture rules can only compare what they can see. This rule reports what they cannot:
@@ -24,14 +23,15 @@ export const architectureVerifiable: StackValidationPolicy = {
         const config = args.getConfig<ExclusionConfig>();
         const index = new StackIndex(args.resources, consistentNodeGroupArchitecture);
         for (const resource of args.resources) {
-            if (isExcluded(config, resource)) {
+            const props = isExcluded(config, resource) ? undefined : judgedProps(resource);
+            if (props === undefined) {
                 continue;
             }
-            if (resource.type === EKS_NODE_GROUP) {
-                const result = nodeGroupArchitecture(resource);
-                if (result.kind === "unknown") {
-                    report(`EKS node group '${resource.name}': its architecture cannot be verified (${result.source} unknown). ` +
-                        "Fix: set amiType and instanceTypes literally.", resource.urn);
+            if (runsEksNodes(resource.type)) {
+                const result = nodeGroupArchitecture({ type: resource.type, props });
+                if (result?.kind === "unknown") {
+                    report(`EKS node group '${resource.name}' (${resource.type}): its architecture cannot be verified (${result.source} ` +
+                        "unknown). Fix: set amiType and instance types literally.", resource.urn);
                 }
                 continue;
             }
@@ -39,7 +39,7 @@ export const architectureVerifiable: StackValidationPolicy = {
             if (consumer === undefined) {
                 continue;
             }
-            const arch = consumer.architectures(rawProps(resource.props));
+            const arch = consumer.architectures(props);
             if (arch.kind === "not-applicable") {
                 continue;
             }
@@ -48,9 +48,9 @@ export const architectureVerifiable: StackValidationPolicy = {
                 report(`${what}: its architecture cannot be verified (${arch.source} is not known during preview or not a ` +
                     "known architecture). Fix: set it to a literal value.", resource.urn);
             }
-            const images = index.imagesBehind(resource, consumer.imageInput);
+            const images = index.imagesBehind(resource, consumer.imageInputs);
             if (images.length === 0) {
-                report(`${what}: its image (input '${consumer.imageInput}') does not trace to an image resource in this stack, so its ` +
+                report(`${what}: its image (input '${consumer.imageInputs.join("' or '")}') does not trace to an image resource in this stack, so its ` +
                     "platform cannot be verified. Fix: build the image in this stack (docker-build Image with platforms set), or " +
                     "exclude this resource in the policy config with a reason.", resource.urn);
             }

@@ -30,7 +30,7 @@ export const ecsExpressImageRunnable: StackValidationPolicy = {
                 continue;
             }
             index ??= new StackIndex(args.resources);
-            for (const { resource: image, platforms } of index.imagesBehind(resource, ecsExpressConsumer.imageInput)) {
+            for (const { resource: image, platforms } of index.imagesBehind(resource, ecsExpressConsumer.imageInputs)) {
                 // Unset and unknown platforms are architecture-verifiable's to report.
                 if (platforms.kind !== "known" && platforms.kind !== "unsupported") {
                     continue;

@@ -1,6 +1,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { DEFAULT_INSTANCE_TYPES, EKS_AMI_TYPES } from "../lib/platform";
-import { EKS_NODE_GROUP, nodeGroupArchitecture } from "../lib/consumers";
+import { componentApplies, nodeGroupArchitecture } from "../lib/consumers";
+import { judgedByAncestor } from "../lib/component-inputs";
 import { configSchema, unlessExcluded } from "../lib/policy";
 
 /**
@@ -9,24 +10,24 @@ import { configSchema, unlessExcluded } from "../lib/policy";
  */
 export const eksNodeGroupArchitectureConsistent: ResourceValidationPolicy = {
     name: "eks-nodegroup-architecture-consistent",
-    description: "An EKS managed node group's AMI type must be one EKS has, and it and every instance type must be the same architecture.",
+    description: "An EKS node group's AMI type (aws.eks.NodeGroup, or @pulumi/eks's node groups and cluster) must be one EKS has, and it " +
+        "and every instance type must be the same architecture.",
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps: "Use Graviton instance types (m7g, c7g, r7g, t4g…) with *_ARM_64 AMI types, and x86 types with *_x86_64 AMI types (EKS spells them lower-case); " +
         "split mixed fleets into one node group per architecture.",
     configSchema: configSchema(),
     validateResource: unlessExcluded((args, report) => {
-        if (args.type !== EKS_NODE_GROUP) {
-            return;
-        }
-        const result = nodeGroupArchitecture(args);
-        if (result.kind === "invalid-ami") {
+        // An @pulumi/eks component is judged from its inputs; the aws.eks.NodeGroup its provider
+        // creates from them under the real CLI is then not reported a second time.
+        const result = judgedByAncestor(args.type, args.opts.parent, componentApplies) ? undefined : nodeGroupArchitecture(args);
+        if (result?.kind === "invalid-ami") {
             report(`EKS node group '${args.name}': amiType '${result.amiType}' is not an EKS AMI type, so EKS refuses it and ` +
                 `its architecture is unknown. Fix: use one of ${Object.keys(EKS_AMI_TYPES).filter((t) => t.startsWith("AL2023_")).join(", ")} ` +
                 "(ARM_64 is upper-case, x86_64 lower-case), or CUSTOM with a launch template.");
             return;
         }
-        if (result.kind !== "mixed") {
+        if (result?.kind !== "mixed") {
             return;
         }
         const offenders = result.offenders.map((o) => `${o.instanceType} (${o.architecture})`).join(", ");

@@ -23,7 +23,7 @@ export const imagePlatformMatchesRegistry: ResourceValidationPolicy = {
         "architecture to the image's. For Lambda, point at a single-platform manifest, never an index.",
     configSchema: configSchema(registryConfigProperties()),
     validateResource: unlessExcluded(async (args, report) => {
-        const check = await checkConsumerImages(args.type, args.props, args.getConfig<RegistryConfig>());
+        const check = await checkConsumerImages(args.type, args.props, args.getConfig<RegistryConfig>(), args.opts.parent);
         if (check === undefined) {
             return;
         }

@@ -30,7 +30,7 @@ export const imagePlatformReadableFromRegistry: ResourceValidationPolicy = {
         "ecr:BatchGetImage), or set registryEndpoints / registryCredentials in this rule's and image-platform-matches-registry's config.",
     configSchema: configSchema(registryConfigProperties()),
     validateResource: unlessExcluded(async (args, report) => {
-        const check = await checkConsumerImages(args.type, args.props, args.getConfig<RegistryConfig>());
+        const check = await checkConsumerImages(args.type, args.props, args.getConfig<RegistryConfig>(), args.opts.parent);
         if (check === undefined) {
             return;
         }

@@ -1,4 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { componentApplies } from "../lib/consumers";
+import { judgedByAncestor } from "../lib/component-inputs";
 import { imageReferences } from "../lib/image-references";
 import { configSchema, unlessExcluded } from "../lib/policy";
 import { rawProps } from "../lib/props";
@@ -15,6 +17,9 @@ export const imageReferenceByDigest: ResourceValidationPolicy = {
     remediationSteps: "Reference `<repositoryUrl>@sha256:<digest>` (polyarch's ServiceImage.imageUri, or docker-build Image's digest).",
     configSchema: configSchema(),
     validateResource: unlessExcluded((args, report) => {
+        if (judgedByAncestor(args.type, args.opts.parent, componentApplies)) {
+            return;
+        }
         for (const reference of imageReferences(args.type, rawProps(args.props))) {
             if (!BY_DIGEST.test(reference)) {
                 report(`'${args.name}' (${args.type}) references image '${reference}' by tag. Fix: reference it by digest ` +

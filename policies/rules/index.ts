@@ -1,4 +1,5 @@
 import { Policies } from "@pulumi/policy";
+import { rememberingComponentInputs } from "../lib/component-inputs";
 import { appRunnerImageIsAmd64 } from "./apprunner-image-is-amd64";
 import { architectureVerifiable } from "./architecture-verifiable";
 import { ecrImmutableTags } from "./ecr-immutable-tags";
@@ -22,8 +23,11 @@ import { lambdaCapacityProviderArchitecture } from "./lambda-capacity-provider-a
 import { lambdaImageStatesArchitectures } from "./lambda-image-states-architectures";
 import { lambdaTracingActive } from "./lambda-tracing-active";
 
-/** Every rule of the pack: architecture first, then hygiene. */
-export const POLICIES: Policies = [
+/**
+ * Every rule of the pack: architecture first, then hygiene. Each resource rule also remembers the
+ * inputs of the components the stack rules judge (component-inputs.ts says why).
+ */
+export const POLICIES: Policies = rememberingComponentInputs([
     lambdaArchitectureMatchesImage,
     lambdaImageStatesArchitectures,
     lambdaCapacityProviderArchitecture,
@@ -46,4 +50,4 @@ export const POLICIES: Policies = [
     imageReferenceByDigest,
     iamNoAdminWildcard,
     kubernetesRunAsNumericUser,
-];
+]);

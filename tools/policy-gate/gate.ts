@@ -10,6 +10,7 @@ import { REGISTRY_RULES, readJsonFile } from "./pack-config";
 import { PackSession, PackVerdicts } from "./pack-session";
 import { AnalysisCounts, ReportRemediation, withoutEmptyLists } from "./resource-analysis";
 export type { ReportRemediation } from "./resource-analysis";
+import { unexpandedComponents } from "./remote-components";
 import { runProgramUnderMocks } from "./run-program";
 import { ServiceRow, serviceRows } from "./service-table";
 import { WORKSPACE_PACK_DIR } from "./workspace-pack";
@@ -167,7 +168,16 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
         const diagnostics = [...verdicts.diagnostics, ...verdicts.stackDiagnostics.map((d) => ({
             ...d, urn: known.has(d.urn) ? d.urn : rootStackUrn, level: d.level === "remediate" ? "mandatory" as const : d.level,
         }))];
-        const reportDiagnostics = diagnostics.map((d) => ({ policy: d.policy, urn: d.urn, level: d.level, message: d.message }));
+        const unexpanded = unexpandedComponents(recorded, ready.value.config);
+        notices.push(...unexpanded.notices);
+        const reportDiagnostics = [...diagnostics.map((d) => ({ policy: d.policy, urn: d.urn, level: d.level, message: d.message })),
+            ...unexpanded.diagnostics];
+        const services = serviceRows(inProgramOrder, reportDiagnostics);
+        if (services.length === 0) {
+            // Never a bare PASS after checking nothing.
+            notices.push(`nothing to check: none of the ${recorded.length} resources runs a container image (an image Lambda, an ` +
+                "ECS task definition or service, an Express or App Runner service, a Kubernetes workload), so no architecture was checked");
+        }
         return {
             project: project.name,
             stack: options.stack,
@@ -175,7 +185,7 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
             resources: inProgramOrder.map((r) => toReportResource(r, known)),
             diagnostics: reportDiagnostics,
             remediations: verdicts.remediations,
-            services: serviceRows(inProgramOrder, reportDiagnostics),
+            services,
             configSource: configFile === undefined ? "pack defaults" : path.relative(process.cwd(), configFile) || configFile,
             usedPackDefaults: configFile === undefined,
             notices,

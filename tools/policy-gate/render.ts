@@ -60,7 +60,8 @@ export function renderHuman(report: GateReport, style: Style): string {
     }
     const mandatory = report.diagnostics.filter((d) => d.level === "mandatory").length;
     const advisory = report.diagnostics.filter((d) => d.level === "advisory").length;
-    const over = `over ${report.resources.length} ${report.resources.length === 1 ? "resource" : "resources"}`;
+    const over = `over ${report.resources.length} ${report.resources.length === 1 ? "resource" : "resources"}` +
+        (report.services.length === 0 ? ", no image-running workload among them (nothing checked)" : "");
     out.push(mandatory > 0
         ? style.red(style.bold(`FAIL: ${mandatory} mandatory, ${advisory} advisory diagnostic(s) ${over}`))
         : style.green(style.bold(`PASS: 0 mandatory, ${advisory} advisory diagnostic(s) ${over}`)));

@@ -1,5 +1,6 @@
 import { Architecture, dockerPlatform } from "../../components/platform";
-import { CONSUMERS, ComputeArchitectures, consistentNodeGroupArchitecture } from "../../policies/lib/consumers";
+import { CONSUMERS, ComputeArchitectures, componentApplies, nodeGroupArchitecture } from "../../policies/lib/consumers";
+import { coversChild } from "../../policies/lib/component-inputs";
 import { GraphResource, StackIndex, TracedImage } from "../../policies/lib/images";
 import { RecordedResource } from "../recording-monitor";
 import { ReportDiagnostic } from "./gate";
@@ -57,9 +58,25 @@ function serviceOf(resource: GraphResource): GraphResource {
     return current;
 }
 
+/** Whether a component above `resource` was judged for it (the pack's judgedByAncestor, on the recorded inputs). */
+function judgedAbove(resource: GraphResource): boolean {
+    for (let ancestor = resource.parent; ancestor !== undefined; ancestor = ancestor.parent) {
+        if (coversChild(ancestor.type, resource.type) && componentApplies(ancestor)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/** A node group's or @pulumi/eks component's architecture when consistent, from the recorded inputs. */
+function nodeArchitecture(resource: GraphResource): Architecture | undefined {
+    const result = nodeGroupArchitecture(resource);
+    return result?.kind === "consistent" ? result.architecture : undefined;
+}
+
 export function serviceRows(recorded: RecordedResource[], diagnostics: ReportDiagnostic[]): ServiceRow[] {
     const graph = toGraph(recorded);
-    const index = new StackIndex(graph, consistentNodeGroupArchitecture);
+    const index = new StackIndex(graph, nodeArchitecture);
     const worst = new Map<string, ServiceRow["verdict"]>();
     for (const d of diagnostics) {
         const level = d.level === "mandatory" ? "mandatory" : d.level === "advisory" ? "advisory" : undefined;
@@ -70,14 +87,14 @@ export function serviceRows(recorded: RecordedResource[], diagnostics: ReportDia
     const rows: ServiceRow[] = [];
     for (const resource of graph) {
         const consumer = CONSUMERS.get(resource.type);
-        if (consumer === undefined) {
+        if (consumer === undefined || judgedAbove(resource)) {
             continue;
         }
         const arch = consumer.architectures(resource.props);
         if (arch.kind === "not-applicable") {
             continue;
         }
-        const images = index.imagesBehind(resource, consumer.imageInput);
+        const images = index.imagesBehind(resource, consumer.imageInputs);
         const platforms = images.map(({ platforms: p }) => (p.kind === "known" ? p.platforms.join("+") : p.kind)).join(", ") || "untraced";
         const nodes = [...index.nodeGroupArchitectures];
         rows.push({

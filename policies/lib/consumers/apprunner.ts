@@ -10,7 +10,7 @@ export const appRunnerConsumer: Consumer = {
     type: APPRUNNER_SERVICE,
     noun: "App Runner service",
     runsOn: TARGETS.apprunner.runsOn,
-    imageInput: "sourceConfiguration",
+    imageInputs: ["sourceConfiguration"],
     imageReferences(props) {
         return literalStrings([read(props, "sourceConfiguration", "imageRepository", "imageIdentifier")]);
     },

@@ -24,8 +24,14 @@ export interface Consumer {
     noun: string;
     /** Where the plan's table says it runs ("Lambda", "ECS Fargate"); EKS workloads say their nodes. */
     runsOn?: string;
-    /** The input whose propertyDependencies lead to its images. */
-    imageInput: string;
+    /** The inputs whose propertyDependencies lead to its images. */
+    imageInputs: readonly string[];
+    /**
+     * A component (a multi-language one such as awsx's or @pulumi/eks's), judged from the inputs it
+     * was given, which only a resource's Analyze sees (component-inputs.ts). Its children, when
+     * they exist, are then not judged again.
+     */
+    component?: boolean;
     architectures(props: Record<string, unknown>): ComputeArchitectures;
     /** The image references it will run, as literal strings (unknown ones left out). */
     imageReferences(props: Record<string, unknown>): string[];

@@ -14,7 +14,7 @@ export const ecsExpressConsumer: Consumer = {
     type: ECS_EXPRESS_SERVICE,
     noun: "ECS Express Mode service",
     runsOn: TARGETS["ecs-express"].runsOn,
-    imageInput: "primaryContainer",
+    imageInputs: ["primaryContainer"],
     imageReferences(props) {
         return literalStrings([read(props, "primaryContainer", "image")]);
     },

@@ -10,7 +10,7 @@ export const ecsConsumer: Consumer = {
     type: ECS_TASK_DEFINITION,
     noun: "ECS task definition",
     runsOn: TARGETS.ecs.runsOn,
-    imageInput: "containerDefinitions",
+    imageInputs: ["containerDefinitions"],
     imageReferences(props) {
         const definitions = read(props, "containerDefinitions");
         if (typeof definitions !== "string" || isUnknown(definitions)) {

@@ -1,6 +1,8 @@
 import { Architecture, EKS_CUSTOM_AMI_TYPE, amiTypeArchitecture, instanceTypeArchitecture } from "../platform";
 import { GraphResource } from "../images";
 import { UNKNOWN, containsUnknown, rawProps, read } from "../props";
+import { EKS_NODE_COMPONENT_TYPES, NodeShape, eksComponentNodes } from "./eks-components";
+import { rememberedInputs } from "../component-inputs";
 
 export const EKS_NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 
@@ -12,10 +14,29 @@ export type NodeGroupArchitecture =
     /** An AMI type EKS does not have (a misspelling such as `AL2023_X86_64_STANDARD`): never consistent. */
     | { kind: "invalid-ami"; amiType: string };
 
-export function nodeGroupArchitecture(resource: { props: Record<string, unknown> }): NodeGroupArchitecture {
-    const props = rawProps(resource.props);
-    const amiType = read(props, "amiType");
-    const instanceTypes = read(props, "instanceTypes");
+/** Whether a resource type runs EKS nodes: aws.eks.NodeGroup, or an @pulumi/eks component that creates nodes. */
+export function runsEksNodes(type: string): boolean {
+    return type === EKS_NODE_GROUP || EKS_NODE_COMPONENT_TYPES.includes(type);
+}
+
+/**
+ * The nodes a resource runs, from `props` (a resource's inputs or outputs; for an @pulumi/eks
+ * component, its inputs); undefined when it runs none.
+ */
+export function nodeShape(type: string, props: Record<string, unknown>): NodeShape | undefined {
+    if (type === EKS_NODE_GROUP) {
+        return { amiType: read(props, "amiType"), instanceTypes: read(props, "instanceTypes") };
+    }
+    return EKS_NODE_COMPONENT_TYPES.includes(type) ? eksComponentNodes(type, props) : undefined;
+}
+
+/** What a node-running resource's AMI type and instance types say; undefined when it runs no nodes. */
+export function nodeGroupArchitecture(resource: { type: string; props: Record<string, unknown> }): NodeGroupArchitecture | undefined {
+    const shape = nodeShape(resource.type, rawProps(resource.props));
+    return shape === undefined ? undefined : shapeArchitecture(shape);
+}
+
+function shapeArchitecture({ amiType, instanceTypes }: NodeShape): NodeGroupArchitecture {
     if (amiType === UNKNOWN) {
         return { kind: "unknown", source: "amiType" };
     }
@@ -41,11 +62,15 @@ export function nodeGroupArchitecture(resource: { props: Record<string, unknown>
     return { kind: "consistent", architecture: expected, source: amiArch ? `amiType ${String(amiType)}` : `instance types ${types.join(", ")}` };
 }
 
-/** The architecture of a node group when it is consistent (for workloads without a selector). */
+/**
+ * The architecture of a node group when it is consistent (for workloads without a selector). An
+ * @pulumi/eks component is read from the inputs its Analyze saw (AnalyzeStack sends its outputs).
+ */
 export function consistentNodeGroupArchitecture(resource: GraphResource): Architecture | undefined {
-    if (resource.type !== EKS_NODE_GROUP) {
+    if (!runsEksNodes(resource.type)) {
         return undefined;
     }
-    const result = nodeGroupArchitecture(resource);
-    return result.kind === "consistent" ? result.architecture : undefined;
+    const props = resource.type === EKS_NODE_GROUP ? resource.props : rememberedInputs(resource);
+    const result = props === undefined ? undefined : nodeGroupArchitecture({ type: resource.type, props });
+    return result?.kind === "consistent" ? result.architecture : undefined;
 }

@@ -24,7 +24,7 @@ export function kubernetesConsumer(type: string): Consumer {
     return {
         type,
         noun: `Kubernetes ${type.split(":").pop() ?? "workload"}`,
-        imageInput: "spec",
+        imageInputs: ["spec"],
         imageReferences(props) {
             const pod = read(props, ...podSpecPath);
             if (pod === UNKNOWN || pod === undefined || pod === null || typeof pod !== "object") {

@@ -10,7 +10,7 @@ export const lambdaConsumer: Consumer = {
     type: LAMBDA_FUNCTION,
     noun: "Lambda function",
     runsOn: TARGETS.lambda.runsOn,
-    imageInput: "imageUri",
+    imageInputs: ["imageUri"],
     imageReferences(props) {
         return read(props, "packageType") === "Image" ? literalStrings([read(props, "imageUri")]) : [];
     },
