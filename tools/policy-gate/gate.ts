@@ -173,7 +173,7 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
         const reportDiagnostics = [...diagnostics.map((d) => ({ policy: d.policy, urn: d.urn, level: d.level, message: d.message })),
             ...unexpanded.diagnostics];
         const services = serviceRows(inProgramOrder, reportDiagnostics);
-        if (services.length === 0) {
+        if (services.length === 0 && unexpanded.diagnostics.length === 0) {
             // Never a bare PASS after checking nothing.
             notices.push(`nothing to check: none of the ${recorded.length} resources runs a container image (an image Lambda, an ` +
                 "ECS task definition or service, an Express or App Runner service, a Kubernetes workload), so no architecture was checked");

@@ -35,16 +35,18 @@ export function renderHuman(report: GateReport, style: Style): string {
         out.push(style.yellow(`notice: ${notice}`));
     }
     out.push("");
-    const headers = ["SERVICE", "TARGET", "IMAGE PLATFORM", "COMPUTE ARCH", "RUNS ON", "VERDICT"];
-    const rows = report.services.map((s) => [s.service, s.target, s.imagePlatform, s.computeArchitecture, s.runsOn, s.verdict]);
-    out.push(table(headers, rows, (text, column, row) => {
-        if (column !== 5) {
-            return text;
-        }
-        const verdict = report.services[row].verdict;
-        return verdict === "ok" ? style.green(text) : verdict === "mandatory" ? style.red(text) : style.yellow(text);
-    }));
-    out.push("");
+    if (report.services.length > 0) {
+        const headers = ["SERVICE", "TARGET", "IMAGE PLATFORM", "COMPUTE ARCH", "RUNS ON", "VERDICT"];
+        const rows = report.services.map((s) => [s.service, s.target, s.imagePlatform, s.computeArchitecture, s.runsOn, s.verdict]);
+        out.push(table(headers, rows, (text, column, row) => {
+            if (column !== 5) {
+                return text;
+            }
+            const verdict = report.services[row].verdict;
+            return verdict === "ok" ? style.green(text) : verdict === "mandatory" ? style.red(text) : style.yellow(text);
+        }));
+        out.push("");
+    }
     for (const level of ["mandatory", "advisory"] as const) {
         const found = report.diagnostics.filter((d) => d.level === level);
         if (found.length === 0) {
@@ -61,7 +63,7 @@ export function renderHuman(report: GateReport, style: Style): string {
     const mandatory = report.diagnostics.filter((d) => d.level === "mandatory").length;
     const advisory = report.diagnostics.filter((d) => d.level === "advisory").length;
     const over = `over ${report.resources.length} ${report.resources.length === 1 ? "resource" : "resources"}` +
-        (report.services.length === 0 ? ", no image-running workload among them (nothing checked)" : "");
+        (report.services.length === 0 && report.diagnostics.length === 0 ? ", none of which runs an image (nothing checked)" : "");
     out.push(mandatory > 0
         ? style.red(style.bold(`FAIL: ${mandatory} mandatory, ${advisory} advisory diagnostic(s) ${over}`))
         : style.green(style.bold(`PASS: 0 mandatory, ${advisory} advisory diagnostic(s) ${over}`)));
