@@ -196,7 +196,43 @@ export function mockCallResult(token: string, inputs: Record<string, unknown>): 
                 names: [`${MOCK_REGION}a`, `${MOCK_REGION}b`, `${MOCK_REGION}c`, `${MOCK_REGION}d`],
                 zoneIds: ["usw2-az1", "usw2-az2", "usw2-az3", "usw2-az4"],
             };
+        // The default VPC and its subnets, which programs (awsx.classic, awsx 3's defaults) look up.
+        case "aws:ec2/getVpc:getVpc": {
+            const vpcId = typeof inputs.id === "string" ? inputs.id : DEFAULT_VPC_ID;
+            return { cidrBlock: "172.31.0.0/16", ...inputs, id: vpcId, arn: arn("ec2", `vpc/${vpcId}`), default: inputs.default ?? true,
+                ownerId: MOCK_ACCOUNT, mainRouteTableId: `rtb-${sha256(vpcId).slice(0, 17)}` };
+        }
+        case "aws:ec2/getSubnets:getSubnets":
+        case "aws:ec2/getSubnetIds:getSubnetIds":
+            return { ...inputs, id: MOCK_REGION, ids: DEFAULT_SUBNET_IDS };
+        case "aws:ec2/getSubnet:getSubnet": {
+            const subnetId = typeof inputs.id === "string" ? inputs.id : DEFAULT_SUBNET_IDS[0];
+            const zone = DEFAULT_SUBNET_IDS.indexOf(subnetId);
+            return { ...inputs, id: subnetId, arn: arn("ec2", `subnet/${subnetId}`), vpcId: DEFAULT_VPC_ID, availabilityZone: `${MOCK_REGION}${"abcd"[Math.max(zone, 0)]}`,
+                cidrBlock: `172.31.${Math.max(zone, 0) * 16}.0/20`, mapPublicIpOnLaunch: true };
+        }
+        case "awsx:ec2:getDefaultVpc":
+            return { vpcId: DEFAULT_VPC_ID, publicSubnetIds: DEFAULT_SUBNET_IDS, privateSubnetIds: [] };
+        case "aws:iam/getPolicyDocument:getPolicyDocument":
+            return { ...inputs, id: "policy", json: policyDocumentJson(inputs) };
         default:
             return inputs;
     }
+}
+
+const DEFAULT_VPC_ID = `vpc-${sha256("default-vpc").slice(0, 17)}`;
+const DEFAULT_SUBNET_IDS = ["a", "b", "c"].map((zone) => `subnet-${sha256(`default-subnet-${zone}`).slice(0, 17)}`);
+
+/** aws.iam.getPolicyDocument's `json`: its statements in IAM's own spelling. */
+function policyDocumentJson(inputs: Record<string, unknown>): string {
+    const statements = Array.isArray(inputs.statements) ? inputs.statements as Record<string, unknown>[] : [];
+    const principals = (list: unknown) => Array.isArray(list) && list.length > 0
+        ? Object.fromEntries((list as { type: string; identifiers: string[] }[]).map((p) => [p.type, p.identifiers])) : undefined;
+    return JSON.stringify({
+        Version: inputs.version ?? "2012-10-17",
+        Statement: statements.map((st) => Object.fromEntries(Object.entries({
+            Sid: st.sid, Effect: st.effect ?? "Allow", Action: st.actions, NotAction: st.notActions, Resource: st.resources,
+            NotResource: st.notResources, Principal: principals(st.principals), NotPrincipal: principals(st.notPrincipals),
+        }).filter(([, value]) => value !== undefined))),
+    });
 }

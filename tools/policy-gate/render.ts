@@ -15,7 +15,7 @@ export function styleFor(stream: NodeJS.WriteStream): Style {
     return { bold: wrap("1"), red: wrap("31"), yellow: wrap("33"), green: wrap("32"), dim: wrap("2") };
 }
 
-function table(headers: string[], rows: string[][], cell: (text: string, column: number, row: number) => string): string {
+export function table(headers: string[], rows: string[][], cell: (text: string, column: number, row: number) => string): string {
     const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (values: string[], styled: (t: string, c: number) => string) =>
         values.map((v, i) => styled(v.padEnd(widths[i]), i)).join("  ").trimEnd();
