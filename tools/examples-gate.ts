@@ -59,7 +59,10 @@ export function findProjects(dir: string): string[] {
 
 /** The project's runtime name (`runtime: nodejs` or `runtime: { name: nodejs }`). */
 function runtimeOf(project: string): string {
-    const file = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(project, f)).find((f) => fs.existsSync(f))!;
+    const file = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(project, f)).find((f) => fs.existsSync(f));
+    if (file === undefined) {
+        return "";
+    }
     try {
         const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { runtime?: string | { name?: string } } | null;
         const runtime = doc?.runtime;
