@@ -34,6 +34,8 @@ export interface RecordedResource {
     type: string;
     name: string;
     custom: boolean;
+    /** The provider's id for a custom resource (unknown in a preview of a create); "" for a component. */
+    id: string;
     /** A multi-language component (`remote: true`): the engine would have its provider construct its children. */
     remote: boolean;
     parent: string;
@@ -243,7 +245,7 @@ export class RecordingMonitor extends MockMonitor {
         const timeouts = req.getCustomtimeouts();
         const { id, wireOutputs } = await this.provide(urn, type, name, custom, provider, target.properties, req.getImportid());
         this.record({
-            urn, type, name, custom, remote: req.getRemote(), parent, provider,
+            urn, type, name, custom, id, remote: req.getRemote(), parent, provider,
             wireInputs: target.properties,
             wireOutputs,
             dependencies: target.options.dependsOn,
@@ -316,7 +318,7 @@ export class RecordingMonitor extends MockMonitor {
                 const inputs = defaultProviderInputs(pkg, this.options.defaultProviderConfig ?? {}, version);
                 const { id } = await this.provide(urn, type, name, true, "", inputs, "");
                 this.record({
-                    urn, type, name, custom: true, remote: false, parent: "", provider: "", wireInputs: inputs, wireOutputs: inputs,
+                    urn, type, name, custom: true, id, remote: false, parent: "", provider: "", wireInputs: inputs, wireOutputs: inputs,
                     dependencies: [], propertyDependencies: {}, protect: false, retainOnDelete: false,
                     options: { ignoreChanges: [], additionalSecretOutputs: [], customTimeouts: { create: 0, update: 0, delete: 0 } },
                 });

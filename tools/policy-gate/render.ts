@@ -24,10 +24,10 @@ export function table(headers: string[], rows: string[][], cell: (text: string, 
 }
 
 /** The human report: one row per workload, then diagnostics grouped by level, each with its fix. */
-export function renderHuman(report: GateReport, style: Style): string {
+export function renderHuman(report: GateReport, style: Style, command: "plan" | "audit" = "plan"): string {
     const out: string[] = [];
     // The project planned (Pulumi.yaml's name), not this tool: `--project` plans any project.
-    out.push(style.bold(`${report.project} plan — stack ${report.stack}`) + style.dim(`  (policy config: ${report.configSource})`));
+    out.push(style.bold(`${report.project} ${command} — stack ${report.stack}`) + style.dim(`  (policy config: ${report.configSource})`));
     if (report.usedPackDefaults) {
         out.push(style.yellow(`notice: no policies/config/${report.stack}.json and no --policy-pack-config; using the pack's default levels`));
     }

@@ -1,0 +1,141 @@
+/**
+ * What `pulumi stack export` writes: an untyped deployment (`{ version, deployment }`) whose
+ * deployment, at version 3, holds the manifest, the secrets provider and the resources in the
+ * order the engine keeps them (apitype.DeploymentV3, ResourceV3). Read as `pulumi policy analyze
+ * --file` reads one (pkg/cmd/pulumi/policy/policy_analyze.go, pkg/resource/stack/deployment.go
+ * DeserializeUntypedDeployment): the JSON decoded, the version checked, every URN well formed.
+ */
+import * as fs from "fs";
+import { z } from "zod";
+import { SECRET_SIG, SIG_KEY } from "../recording-monitor";
+
+/** apitype.DeploymentSchemaVersionCurrent. */
+export const DEPLOYMENT_SCHEMA_VERSION = 3;
+/** resource/urn: "urn:pulumi:" and at least three "::" (stack, project, type, name). */
+const URN_PREFIX = "urn:pulumi:";
+const NAME_DELIMITER = "::";
+
+/** One line naming the file and what is wrong with it (exit 2). */
+export class StateFileError extends Error {}
+
+const stringList = z.array(z.string());
+const resourceSchema = z.object({
+    urn: z.string(),
+    custom: z.boolean().optional(),
+    delete: z.boolean().optional(),
+    id: z.string().optional(),
+    type: z.string(),
+    inputs: z.record(z.unknown()).optional(),
+    outputs: z.record(z.unknown()).optional(),
+    parent: z.string().optional(),
+    protect: z.boolean().optional(),
+    external: z.boolean().optional(),
+    dependencies: stringList.optional(),
+    provider: z.string().optional(),
+    propertyDependencies: z.record(stringList).optional(),
+    pendingReplacement: z.boolean().optional(),
+    additionalSecretOutputs: stringList.optional(),
+    aliases: stringList.optional(),
+    customTimeouts: z.object({ create: z.number().optional(), update: z.number().optional(), delete: z.number().optional() }).optional(),
+    retainOnDelete: z.boolean().optional(),
+    ignoreChanges: stringList.optional(),
+}).passthrough();
+
+const deploymentSchema = z.object({
+    manifest: z.object({}).passthrough().optional(),
+    secrets_providers: z.object({ type: z.string() }).passthrough().optional(),
+    resources: z.array(resourceSchema).optional(),
+    pending_operations: z.array(z.unknown()).optional(),
+}).passthrough();
+
+export type StateResource = z.infer<typeof resourceSchema>;
+
+export interface StateDocument {
+    resources: StateResource[];
+    /** How many secret values the document holds (every one is redacted). */
+    secrets: number;
+}
+
+/** urn.URN.IsValid. */
+export function isValidUrn(urn: string): boolean {
+    return urn.startsWith(URN_PREFIX) && urn.split(NAME_DELIMITER).length - 1 >= 3;
+}
+
+/** The resource name part of a URN (everything after the type). */
+export function urnName(urn: string): string {
+    return urn.split(NAME_DELIMITER).slice(3).join(NAME_DELIMITER);
+}
+
+/** The stack and project a URN names. */
+export function urnStackAndProject(urn: string): { stack: string; project: string } {
+    const [stack, project] = urn.slice(URN_PREFIX.length).split(NAME_DELIMITER);
+    return { stack, project };
+}
+
+function issuePath(issue: z.ZodIssue): string {
+    return issue.path.map((step) => (typeof step === "number" ? `[${step}]` : `.${step}`)).join("").replace(/^\./, "");
+}
+
+/** Counts the secret values (signature objects) in a property value. */
+function countSecrets(value: unknown): number {
+    if (Array.isArray(value)) {
+        return value.reduce((n: number, item) => n + countSecrets(item), 0);
+    }
+    if (value !== null && typeof value === "object") {
+        const record = value as Record<string, unknown>;
+        if (record[SIG_KEY] === SECRET_SIG) {
+            return 1;
+        }
+        return Object.values(record).reduce((n: number, item) => n + countSecrets(item), 0);
+    }
+    return 0;
+}
+
+/** Parses and checks a `pulumi stack export` document; a StateFileError for anything the engine would refuse. */
+export function parseStateDocument(text: string, file: string): StateDocument {
+    let raw: unknown;
+    try {
+        raw = JSON.parse(text);
+    } catch (err) {
+        throw new StateFileError(`${file}: not JSON (${(err as Error).message}); give the file \`pulumi stack export\` writes`);
+    }
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+        throw new StateFileError(`${file}: not a deployment: expected an object with "version" and "deployment", as \`pulumi stack export\` writes`);
+    }
+    const { version, deployment } = raw as { version?: unknown; deployment?: unknown };
+    if (version === undefined || version === 0) {
+        throw new StateFileError(`${file}: the deployment has no "version"; give the file \`pulumi stack export\` writes`);
+    }
+    if (typeof version !== "number" || !Number.isInteger(version) || version < 0) {
+        throw new StateFileError(`${file}: "version" must be a deployment schema version (${DEPLOYMENT_SCHEMA_VERSION}), not ${JSON.stringify(version)}`);
+    }
+    if (version > DEPLOYMENT_SCHEMA_VERSION) {
+        throw new StateFileError(`${file}: deployment version ${version} is newer than this tool understands (${DEPLOYMENT_SCHEMA_VERSION})`);
+    }
+    if (version < DEPLOYMENT_SCHEMA_VERSION) {
+        throw new StateFileError(`${file}: deployment version ${version} is older than ${DEPLOYMENT_SCHEMA_VERSION}; export it again with a ` +
+            "current Pulumi CLI (`pulumi stack export`), which migrates it");
+    }
+    const parsed = deploymentSchema.safeParse(deployment);
+    if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new StateFileError(`${file}: deployment${issuePath(issue) === "" ? "" : `.${issuePath(issue)}`}: ${issue.message}`);
+    }
+    const resources = parsed.data.resources ?? [];
+    for (const resource of resources) {
+        if (!isValidUrn(resource.urn)) {
+            throw new StateFileError(`state file ${file} contains a resource with an invalid URN ${JSON.stringify(resource.urn)}`);
+        }
+    }
+    return { resources, secrets: resources.reduce((n, r) => n + countSecrets(r.inputs) + countSecrets(r.outputs), 0) };
+}
+
+export function readStateDocument(file: string): StateDocument {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (err) {
+        throw new StateFileError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    return parseStateDocument(text, file);
+}

@@ -1,0 +1,161 @@
+/**
+ * `npm run audit -- FILE`: the pack on a deployed stack, from what `pulumi stack export` wrote, with
+ * the requests `pulumi policy analyze --file FILE --policy-pack policies` sends, in its order
+ * (pkg/resource/deploy/analyze_snapshot.go AnalyzeSnapshot; engine/update.go
+ * LoadLocalPolicyPackAnalyzers): no ConfigureStack (there is no stack or program, only a file),
+ * GetAnalyzerInfo, Configure with the reconciled config; then for each resource not pending
+ * deletion, in state order, Remediate and Analyze on its inputs (a remediation is reported, never
+ * applied), each after a GetAnalyzerInfo; then AnalyzeStack over every resource's outputs, with
+ * parent, dependencies and property dependencies from the state. Secrets are redacted to
+ * "[secret]", as the engine's blinding provider does when it cannot decrypt them.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { generateUrn, ROOT_STACK_TYPE } from "../engine/urn";
+import { StateDocument, StateResource, urnName, urnStackAndProject } from "../engine/state-document";
+import { RecordedResource, SECRET_SIG, SIG_KEY, replaceSigned, unwrapSecrets } from "../recording-monitor";
+import { AnalyzerProvider, AnalyzerResourceInput, Diagnostic, TrafficRecorder } from "./analyzer-client";
+import { propertiesForAnalyzer } from "./engine-view";
+import { GateReport, REDACTED, ReportDiagnostic, ReportRemediation, ReportResource } from "./gate";
+import { REGISTRY_RULES, defaultPackConfig, readJsonFile, resolvePackConfig, withoutRegistryLookups } from "./pack-config";
+import { serviceRows } from "./service-table";
+import { WORKSPACE_PACK_DIR, startWorkspacePack } from "./workspace-pack";
+
+export interface AuditOptions {
+    file: string;
+    state: StateDocument;
+    /** Which stack's policy config to use (`policies/config/<stack>.json`); default the stack the URNs name. */
+    stack?: string;
+    policyPackConfig?: string;
+    /** Run the registry rules against the registries themselves. */
+    registry?: boolean;
+    onProgress?: (message: string) => void;
+    onTraffic?: TrafficRecorder;
+}
+
+/** A state secret (ciphertext or plaintext) as the blinding provider leaves it: a secret "[secret]". */
+function redacted(value: unknown): Record<string, unknown> {
+    return (replaceSigned(value ?? {}, SECRET_SIG, () => ({ [SIG_KEY]: SECRET_SIG, value: REDACTED })) ?? {}) as Record<string, unknown>;
+}
+
+/** The stack the state's URNs name, when they all name one (policy_analyze.go stackReferenceForFile). */
+export function stateStack(resources: StateResource[]): { stack: string; project: string } | undefined {
+    const names = new Set(resources.map((r) => JSON.stringify(urnStackAndProject(r.urn))));
+    return names.size === 1 ? JSON.parse([...names][0]) as { stack: string; project: string } : undefined;
+}
+
+export async function runAudit(options: AuditOptions): Promise<GateReport> {
+    const progress = options.onProgress ?? (() => undefined);
+    const live = options.state.resources.filter((r) => r.delete !== true);
+    const named = stateStack(live);
+    const stack = options.stack ?? named?.stack ?? "unknown";
+    const defaultConfigFile = path.join(WORKSPACE_PACK_DIR, "config", `${stack}.json`);
+    const configFile = options.policyPackConfig ?? (fs.existsSync(defaultConfigFile) ? defaultConfigFile : undefined);
+    const rawPackConfig = configFile === undefined ? undefined : readJsonFile(configFile);
+    const notices: string[] = [];
+    if (options.state.secrets > 0) {
+        notices.push(`${options.state.secrets} secret value(s) in ${options.file} were redacted to "${REDACTED}" (the audit never decrypts)`);
+    }
+
+    progress(`starting the policy pack to audit ${live.length} ${live.length === 1 ? "resource" : "resources"} of ${options.file}…`);
+    const pack = await startWorkspacePack();
+    try {
+        pack.recordTraffic(options.onTraffic);
+        const info = await pack.getAnalyzerInfo();
+        const { config, warnings } = rawPackConfig === undefined ? defaultPackConfig(info) : resolvePackConfig(rawPackConfig, info, configFile ?? "");
+        if (info.supportsConfig) {
+            await pack.configure(options.registry ? config : withoutRegistryLookups(config));
+        }
+        if (!options.registry && REGISTRY_RULES.some((name) => config[name] !== undefined && config[name].enforcementLevel !== "disabled")) {
+            notices.push(`registry rules (${REGISTRY_RULES.join(", ")}) not run: \`--registry\` reads every deployed image from its registry`);
+        }
+
+        const providers = new Map(live.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => [r.urn, r]));
+        const providerOf = (r: StateResource): AnalyzerProvider | undefined => {
+            const reference = r.provider ?? "";
+            const provider = reference === "" ? undefined : providers.get(reference.slice(0, reference.lastIndexOf("::")));
+            return provider && { urn: provider.urn, type: provider.type, name: urnName(provider.urn), properties: propertiesForAnalyzer(redacted(provider.inputs)) };
+        };
+        const analyzerResource = (r: StateResource, properties: Record<string, unknown>): AnalyzerResourceInput => ({
+            urn: r.urn, type: r.type, name: urnName(r.urn), properties, parent: r.parent ?? "",
+            dependencies: r.dependencies ?? [], propertyDependencies: r.propertyDependencies ?? {}, protect: r.protect ?? false,
+            options: {
+                ignoreChanges: r.ignoreChanges ?? [], additionalSecretOutputs: r.additionalSecretOutputs ?? [],
+                customTimeouts: { create: r.customTimeouts?.create ?? 0, update: r.customTimeouts?.update ?? 0, delete: r.customTimeouts?.delete ?? 0 },
+            },
+            provider: providerOf(r),
+        });
+
+        progress(`analyzing ${live.length} ${live.length === 1 ? "resource" : "resources"}…`);
+        const diagnostics: Diagnostic[] = [];
+        const remediations: ReportRemediation[] = [];
+        for (const r of live) {
+            const inputs = redacted(r.inputs);
+            await pack.getAnalyzerInfo();
+            for (const remediation of await pack.remediate(analyzerResource(r, propertiesForAnalyzer(inputs, false)))) {
+                // analyze_snapshot.go: a remediation's diagnostic is advisory; a fix is reported, the state not modified.
+                if (remediation.diagnostic !== "") {
+                    diagnostics.push({ policy: remediation.policy, urn: r.urn, level: "advisory", description: remediation.description,
+                        severity: "unspecified", message: remediation.diagnostic });
+                } else {
+                    remediations.push({ policy: remediation.policy, urn: r.urn });
+                }
+            }
+            await pack.getAnalyzerInfo();
+            for (const d of await pack.analyze(analyzerResource(r, propertiesForAnalyzer(inputs)))) {
+                diagnostics.push({ ...d, urn: r.urn, level: d.level === "remediate" ? "mandatory" : d.level });
+            }
+        }
+        await pack.getAnalyzerInfo();
+        const stackDiagnostics = await pack.analyzeStack(live.map((r) => analyzerResource(r, propertiesForAnalyzer(redacted(r.outputs)))));
+        // analyze_snapshot.go resolveStackPolicyViolationURN: a diagnostic naming no resource of the state goes to the root Stack.
+        const known = new Set(live.map((r) => r.urn));
+        const root = live.find((r) => r.type === ROOT_STACK_TYPE && (r.parent ?? "") === "")?.urn
+            ?? (named ? generateUrn(named.stack, named.project, "", ROOT_STACK_TYPE, `${named.project}-${named.stack}`) : "");
+        for (const d of stackDiagnostics) {
+            diagnostics.push({ ...d, urn: known.has(d.urn) ? d.urn : root, level: d.level === "remediate" ? "mandatory" : d.level });
+        }
+
+        const report: ReportDiagnostic[] = diagnostics.map((d) => ({ policy: d.policy, urn: d.urn, level: d.level, message: d.message }));
+        const recorded = live.map(asRecorded);
+        const services = serviceRows(recorded, report);
+        if (services.length === 0) {
+            notices.push(`nothing to check: none of the ${live.length} resources runs a container image, so no architecture was checked`);
+        }
+        return {
+            project: named?.project ?? path.basename(options.file),
+            stack,
+            view: "update",
+            resources: live.map(asReportResource),
+            diagnostics: report,
+            remediations,
+            services,
+            configSource: configFile === undefined ? "pack defaults" : path.relative(process.cwd(), configFile) || configFile,
+            usedPackDefaults: configFile === undefined,
+            notices,
+            warnings,
+        };
+    } finally {
+        await pack.close();
+    }
+}
+
+/** A state resource in the shape the plan's table reads. */
+function asRecorded(r: StateResource): RecordedResource {
+    const wireInputs = redacted(r.inputs);
+    return {
+        urn: r.urn, type: r.type, name: urnName(r.urn), custom: r.custom ?? false, id: r.id ?? "", remote: false, parent: r.parent ?? "", provider: r.provider ?? "",
+        wireInputs, inputs: unwrapSecrets(wireInputs) as Record<string, unknown>, wireOutputs: redacted(r.outputs),
+        dependencies: r.dependencies ?? [], propertyDependencies: r.propertyDependencies ?? {}, protect: r.protect ?? false,
+        retainOnDelete: r.retainOnDelete ?? false,
+        options: { ignoreChanges: r.ignoreChanges ?? [], additionalSecretOutputs: r.additionalSecretOutputs ?? [], customTimeouts: { create: 0, update: 0, delete: 0 } },
+    };
+}
+
+function asReportResource(r: StateResource): ReportResource {
+    return {
+        urn: r.urn, type: r.type, name: urnName(r.urn), parent: r.parent ?? "",
+        inputs: unwrapSecrets(redacted(r.inputs)) as Record<string, unknown>,
+        dependencies: r.dependencies ?? [], propertyDependencies: r.propertyDependencies ?? {},
+    };
+}
