@@ -81,8 +81,11 @@ function prepare(project: string, stack: string): { dir: string } | { error: str
             cwd: dir, encoding: "utf8", timeout: 600_000,
         });
         if (install.status !== 0) {
-            const reason = (install.stderr || install.stdout || String(install.error ?? "")).trim().split("\n").find((l) => l.includes("ERR")) ?? "failed";
-            return { error: `npm install: ${reason.trim()}` };
+            // npm 10 says `npm error code ERESOLVE` (older: `npm ERR! code …`), then what it is.
+            const lines = (install.stderr || install.stdout || String(install.error ?? "")).trim().split("\n");
+            const code = lines.find((l) => /^npm (error|ERR!) code /.test(l))?.replace(/^npm (error|ERR!) code /, "");
+            const detail = lines.find((l) => /^npm (error|ERR!) /.test(l) && !/ code /.test(l))?.replace(/^npm (error|ERR!) /, "");
+            return { error: `npm install failed${code ? ` (${code})` : ""}${detail ? `: ${detail.trim()}` : ""}` };
         }
     }
     const sdk = path.join(dir, "node_modules", "@pulumi", "pulumi");

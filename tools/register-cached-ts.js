@@ -83,7 +83,9 @@ process.setSourceMapsEnabled(true);
 function useProjectTsconfig(projectRoot, tsconfig) {
     const text = fs.readFileSync(tsconfig, "utf8");
     const parsed = require("typescript").parseConfigFileTextToJson(tsconfig, text).config ?? {};
-    const compilerOptions = { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: true, ...parsed.compilerOptions };
+    // Always CommonJS out (an ES module package's TypeScript too, which run-program.ts then reads as
+    // one): the project's `module` decides how the CLI's ts-node loads it, not what runs here.
+    const compilerOptions = { target: "ES2020", sourceMap: true, ...parsed.compilerOptions, module: "commonjs", moduleResolution: "node10" };
     const scope = {
         root: path.resolve(projectRoot) + path.sep,
         tsconfig,
@@ -101,6 +103,26 @@ function useProjectTsconfig(projectRoot, tsconfig) {
 }
 
 module.exports = { useProjectTsconfig };
+
+// A TypeScript ES module imports its siblings by their output name (`import { x } from "./acl.js"`
+// for acl.ts, as module nodenext requires), which ts-node's ESM resolver and tsc map back to the
+// source. Compiled to CommonJS here, the import is a require of a file that does not exist: within
+// a project the gate runs, a relative `.js`/`.mjs`/`.cjs` request whose file is missing resolves
+// to its `.ts`/`.mts`/`.cts` source instead.
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function resolveTypeScriptSource(request, parent, ...rest) {
+    try {
+        return resolveFilename.call(this, request, parent, ...rest);
+    } catch (error) {
+        const from = parent?.filename;
+        const source = /^\.\.?\//.test(request) && typeof from === "string" && projectScopes.some((s) => from.startsWith(s.root))
+            ? request.replace(/\.(m|c)?js$/, (_, kind) => `.${kind ?? ""}ts`) : request;
+        if (source === request) {
+            throw error;
+        }
+        return resolveFilename.call(this, source, parent, ...rest);
+    }
+};
 
 require.extensions[".ts"] = function loadTypeScript(module, filename) {
     if (filename.includes(`${path.sep}node_modules${path.sep}`)) {

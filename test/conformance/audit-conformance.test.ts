@@ -1,0 +1,74 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parseStateDocument } from "../../tools/engine/state-document";
+import { runAudit } from "../../tools/policy-gate/audit";
+import { GateReport } from "../../tools/policy-gate/gate";
+import { REPO } from "../support/plan-cli";
+
+const TEMPLATE = path.join(REPO, "test", "fixtures", "states", "foreign-shop.template.json");
+const SECRET_KEY = "4dabf18193072939515e22adb298388d";
+
+/**
+ * The audit speaks to the pack as `pulumi policy analyze --file` does (pulumi/pulumi at
+ * 1b5949891b: pkg/cmd/pulumi/policy/policy_analyze.go, pkg/engine/update.go
+ * LoadLocalPolicyPackAnalyzers, pkg/resource/deploy/analyze_snapshot.go AnalyzeSnapshot).
+ */
+describe("the audit speaks to the pack as `pulumi policy analyze --file` does", function () {
+    this.timeout(120_000);
+    const traffic: { method: string; body: Record<string, unknown> }[] = [];
+    let report: GateReport;
+    const text = fs.readFileSync(TEMPLATE, "utf8").replace(/\{\{(\w+)\}\}/g, (_, name: string) => `sha256:${name[0].repeat(64)}`);
+    const state = parseStateDocument(text, "shop.json");
+    const live = state.resources.filter((r) => r.delete !== true);
+
+    before(async () => {
+        report = await runAudit({ file: "shop.json", state, onTraffic: (method, body) => traffic.push({ method, body }) });
+    });
+
+    it("configures the pack without ConfigureStack (LoadLocalPolicyPackAnalyzers passes no analyzer options): GetAnalyzerInfo, then Configure", () => {
+        assert.deepEqual(traffic.slice(0, 2).map((t) => t.method), ["GetAnalyzerInfo", "Configure"]);
+        assert.equal(traffic.some((t) => t.method === "ConfigureStack"), false);
+    });
+
+    it("remediates then analyzes each resource not pending deletion, in state order, each call after GetAnalyzerInfo; then AnalyzeStack", () => {
+        const calls = traffic.slice(2).map((t) => (t.method === "GetAnalyzerInfo" ? "info" : `${t.method} ${String(t.body.urn ?? "")}`.trim()));
+        const expected = [...live.flatMap((r) => ["info", `Remediate ${r.urn}`, "info", `Analyze ${r.urn}`]), "info", "AnalyzeStack"];
+        assert.deepEqual(calls, expected);
+        assert.equal(live.length, state.resources.length - 1, "the fixture has one resource pending deletion");
+    });
+
+    it("sends Remediate and Analyze the state's inputs, and AnalyzeStack its outputs with parent and dependencies (stateToAnalyzerResource)", () => {
+        const analyze = traffic.find((t) => t.method === "Analyze" && t.body.urn === live[3].urn);
+        assert.equal((analyze?.body.properties as Record<string, unknown>).packageType, "Image");
+        assert.equal((analyze?.body.properties as Record<string, unknown>).arn, undefined, "an output, not an input");
+        const stack = traffic.find((t) => t.method === "AnalyzeStack")?.body.resources as Record<string, unknown>[];
+        assert.deepEqual(stack.map((r) => r.urn), live.map((r) => r.urn));
+        const orders = stack.find((r) => r.urn === live[3].urn);
+        assert.equal((orders?.properties as Record<string, unknown>).arn, "arn:aws:lambda:us-east-1:123456789012:function:orders-fn-4c1e2a0");
+        const web = stack.find((r) => String(r.urn).endsWith("::web"));
+        assert.deepEqual(web?.dependencies, ["urn:pulumi:production::shop::aws:eks/nodeGroup:NodeGroup::general"]);
+    });
+
+    it("sends each resource's provider from the state (buildSnapshotProviderMap), its inputs as properties", () => {
+        const analyze = traffic.find((t) => t.method === "Analyze" && String(t.body.urn).endsWith("::web"));
+        const provider = analyze?.body.provider as Record<string, unknown>;
+        assert.equal(provider.urn, "urn:pulumi:production::shop::pulumi:providers:kubernetes::cluster");
+        assert.equal(provider.type, "pulumi:providers:kubernetes");
+    });
+
+    it("redacts every secret to \"[secret]\" (the blinding provider), keeping it a secret", () => {
+        const all = JSON.stringify(traffic);
+        assert.equal(all.includes("ciphertext"), false);
+        assert.equal(all.includes("is-not-here"), false);
+        const analyze = traffic.find((t) => t.method === "Analyze" && t.body.urn === live[3].urn);
+        const variables = ((analyze?.body.properties as Record<string, Record<string, unknown>>).environment.variables as Record<string, unknown>);
+        assert.deepEqual(variables.DB_PASSWORD, { [SECRET_KEY]: "1b47061264138c4ac30d75fd1eb44270", value: "[secret]" });
+    });
+
+    it("names the stack and project the URNs name (stackReferenceForFile), and uses that stack's policy config or the pack's defaults", () => {
+        assert.equal(report.project, "shop");
+        assert.equal(report.stack, "production");
+        assert.equal(report.usedPackDefaults, true, "there is no policies/config/production.json");
+    });
+});

@@ -1,0 +1,3 @@
+export function bucketName(prefix: string): string {
+    return `${prefix}-assets`;
+}
