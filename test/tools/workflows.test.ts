@@ -36,6 +36,15 @@ describe(".github/workflows", function () {
         assert.equal(pulumi.with.policyPackConfigs, "policies/config/${{ inputs.stack }}.json");
     });
 
+    it("audits every deployed stack weekly: exports its state, then runs the audit against the registries", () => {
+        const audit = read("audit.yml");
+        assert.deepEqual(audit.jobs.audit.strategy.matrix.stack, ["dev", "prod"]);
+        const runs = (audit.jobs.audit.steps as any[]).map((s) => s.run).filter(Boolean);
+        assert.deepEqual(runs.slice(1), ["pulumi stack export --stack \"${{ matrix.stack }}\" --file state.json",
+            "npm run -s audit -- state.json --registry --stack \"${{ matrix.stack }}\""]);
+        assert.equal(audit.permissions.contents, "read");
+    });
+
     it("deploys dev on main, then prod only after dev and behind the production environment", () => {
         const deploy = read("deploy.yml");
         assert.equal(deploy.on.push.branches[0], "main");
