@@ -12,12 +12,13 @@
 import * as path from "path";
 import { PolyarchInputError } from "../components/errors";
 import { EngineError } from "./engine/urn";
+import { StateFileError, readStateDocument } from "./engine/state-document";
 import { GateOptions, GateReport, runGate } from "./policy-gate/gate";
 import { ProgramError } from "./policy-gate/program-error";
 import { ProgressLine } from "./policy-gate/progress-line";
 import { renderHuman, styleFor } from "./policy-gate/render";
 
-const USAGE = "usage: npm run plan -- [--stack <name>] [--json] [--update] [--registry] [--policy-pack-config FILE] [--project DIR]";
+const USAGE = "usage: npm run plan -- [--stack <name>] [--json] [--update] [--registry] [--policy-pack-config FILE] [--project DIR] [--state FILE]";
 
 export interface PlanArgs {
     stack: string;
@@ -29,6 +30,8 @@ export interface PlanArgs {
     policyPackConfig?: string;
     /** Another Pulumi project to gate with the pack (default: this one). */
     project?: string;
+    /** The deployed stack's `pulumi stack export`: the preview is an update's. */
+    state?: string;
 }
 
 export class UsageError extends Error {}
@@ -107,12 +110,18 @@ export function parseArgs(argv: string[], base: string = invocationDirectory()):
             case "--project":
                 args.project = path.resolve(base, value());
                 break;
+            case "--state":
+                args.state = path.resolve(base, value());
+                break;
             case "--help":
             case "-h":
                 return "help";
             default:
                 throw new UsageError(`unknown argument '${argv[i]}'\n${USAGE}`);
         }
+    }
+    if (args.state !== undefined && args.update) {
+        throw new UsageError(`--state plans the preview of an update of the deployed stack; leave out --update\n${USAGE}`);
     }
     return args;
 }
@@ -149,11 +158,13 @@ export async function main(argv: string[], gate: Pick<GateOptions, "onPackClosed
         const clearLine = () => line?.clear();
         process.once("exit", clearLine);
         try {
+            const state = args.state === undefined ? undefined : readStateDocument(args.state);
             report = await runGate({
                 projectDir: args.project, stack: args.stack, policyPackConfig: args.policyPackConfig, onProgress: progress,
                 onCounts: line && ((counts) => line.update(counts)),
                 view: args.update ? "update" : "preview",
                 registry: args.registry,
+                state,
                 ...gate,
             });
         } finally {
@@ -171,7 +182,7 @@ export async function main(argv: string[], gate: Pick<GateOptions, "onPackClosed
         }
         return report.diagnostics.some((d) => d.level === "mandatory") ? 1 : 0;
     } catch (error) {
-        if (PolyarchInputError.isInstance(error)) {
+        if (PolyarchInputError.isInstance(error) || error instanceof StateFileError) {
             await writeAll(process.stderr, `error: ${error.message}\n`);
             return 2;
         }

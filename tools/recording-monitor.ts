@@ -12,11 +12,11 @@ import { withProviderDefaults } from "./engine/provider-schema";
 import { TransformRunner, TransformTarget } from "./engine/transforms";
 import { EngineError, duplicateUrnMessage, generateUrn } from "./engine/urn";
 
-/** Pulumi's wire signature for a secret value, and the key that carries it. */
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-export const SIG_KEY = "4dabf18193072939515e22adb298388d";
-/** Pulumi's wire sentinel for a value (or id) not known until the resource is created. */
-export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import { SECRET_SIG, SIG_KEY, UNKNOWN_SENTINEL, redactStateSecrets, replaceSigned } from "./engine/wire";
+import { AliasSpec, PriorState, StepAction, aliasUrns, sameInputs } from "./engine/prior-state";
+import { StateResource } from "./engine/state-document";
+
+export { SECRET_SIG, SIG_KEY, UNKNOWN_SENTINEL, replaceSigned };
 
 /** The resource options the engine hands analyzers (AnalyzerResourceOptions), beyond protect and parent. */
 export interface RecordedOptions {
@@ -38,6 +38,8 @@ export interface RecordedResource {
     id: string;
     /** A multi-language component (`remote: true`): the engine would have its provider construct its children. */
     remote: boolean;
+    /** The step a preview of this registration is, against a deployed stack's state (MonitorOptions.prior); absent without one. */
+    action?: StepAction;
     parent: string;
     /** Provider reference `<urn>::<id>`; a default provider's when the program named none (custom resources only). */
     provider: string;
@@ -59,24 +61,6 @@ export interface RecordedResource {
 
 export function unwrapSecrets(value: unknown): unknown {
     return replaceSigned(value, SECRET_SIG, (secret) => unwrapSecrets(secret.value));
-}
-
-/**
- * A copy of a wire value (arrays and objects copied, other values as they are) in which every
- * object that carries the signature `sig` (a secret, a resource reference) is `replace(it)`.
- */
-export function replaceSigned(value: unknown, sig: string, replace: (signed: Record<string, unknown>) => unknown): unknown {
-    if (Array.isArray(value)) {
-        return value.map((item) => replaceSigned(item, sig, replace));
-    }
-    if (value !== null && typeof value === "object") {
-        const record = value as Record<string, unknown>;
-        if (record[SIG_KEY] === sig) {
-            return replace(record);
-        }
-        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, replaceSigned(v, sig, replace)]));
-    }
-    return value;
 }
 
 /** Whether a wire value is, or holds, the unknown sentinel. */
@@ -113,6 +97,29 @@ interface RegisterRequest {
     getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void };
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
     getTransformsList(): callbackPb.Callback[];
+    getAliasesList(): { getUrn(): string; hasSpec(): boolean; getSpec(): AliasSpecMessage | undefined }[];
+    getAliasurnsList(): string[];
+}
+
+interface AliasSpecMessage {
+    getName(): string;
+    getType(): string;
+    getStack(): string;
+    getProject(): string;
+    getParenturn(): string;
+    getNoparent(): boolean;
+}
+
+/** A registration's aliases as URNs (alias.proto: a URN, or a spec completed from the resource itself). */
+function registeredAliasUrns(req: RegisterRequest, own: { type: string; name: string; parent: string }): string[] {
+    const specs: AliasSpec[] = req.getAliasesList().map((alias) => {
+        const spec = alias.hasSpec() ? alias.getSpec() : undefined;
+        return spec === undefined ? { urn: alias.getUrn() } : {
+            name: spec.getName(), type: spec.getType(), stack: spec.getStack(), project: spec.getProject(),
+            parentUrn: spec.getParenturn(), noParent: spec.getNoparent(),
+        };
+    });
+    return [...req.getAliasurnsList(), ...aliasUrns(specs, { stack: pulumi.getStack(), project: pulumi.getProject(), ...own })];
 }
 
 type Callback<T> = (err: unknown, response: T | undefined) => void;
@@ -135,6 +142,12 @@ export interface MonitorOptions {
      * step): their outputs and ids are known, as the state gives them. Default none.
      */
     sameInPreview?: (type: string) => boolean;
+    /**
+     * A deployed stack's state (`plan --state`): each registration is matched with it by URN or
+     * alias, and in a preview a `same` gets the state's id and outputs, an `update` the state's id
+     * and its computed outputs unknown, as the engine's steps give them.
+     */
+    prior?: PriorState;
 }
 
 /**
@@ -243,9 +256,13 @@ export class RecordingMonitor extends MockMonitor {
         const propertyDependencies: Record<string, string[]> = {};
         req.getPropertydependenciesMap().forEach((value, key) => { propertyDependencies[key] = value.getUrnsList(); });
         const timeouts = req.getCustomtimeouts();
-        const { id, wireOutputs } = await this.provide(urn, type, name, custom, provider, target.properties, req.getImportid());
+        const prior = this.options.prior?.match(urn, registeredAliasUrns(req, { type, name, parent }));
+        const action: StepAction | undefined = this.options.prior === undefined ? undefined
+            : prior === undefined ? "create" : sameInputs(prior.inputs ?? {}, target.properties) ? "same" : "update";
+        const { id, wireOutputs } = await this.provide(urn, type, name, custom, provider, target.properties, req.getImportid(),
+            prior && action !== undefined ? { action, state: prior } : undefined, req.getRemote());
         this.record({
-            urn, type, name, custom, id, remote: req.getRemote(), parent, provider,
+            urn, type, name, custom, id, remote: req.getRemote(), ...(action === undefined ? {} : { action }), parent, provider,
             wireInputs: target.properties,
             wireOutputs,
             dependencies: target.options.dependsOn,
@@ -279,16 +296,30 @@ export class RecordingMonitor extends MockMonitor {
      * id of a resource to be created, are unknown (what a provider's preview of a create returns).
      */
     private async provide(urn: string, type: string, name: string, custom: boolean, provider: string,
-        wireInputs: Record<string, unknown>, importId: string): Promise<{ id: string; wireOutputs: Record<string, unknown> }> {
+        wireInputs: Record<string, unknown>, importId: string, prior?: { action: StepAction; state: StateResource },
+        remote = false): Promise<{ id: string; wireOutputs: Record<string, unknown> }> {
         // What the SDK's deserializeProperties does after `toJavaScript()`, on the object already in hand.
         const inputs = Object.fromEntries(Object.entries(wireInputs).filter(([, value]) => value !== undefined)
             .map(([key, value]) => [key, deserializeProperty(value)])) as Record<string, unknown>;
         const result = await this.mocks.newResource({ type, name, inputs, provider, custom, id: importId });
         const state = (await serializeProperties("", result.state)) as Record<string, unknown>;
         this.resources.set(urn, { urn, id: result.id ?? null, state });
+        if (!custom && remote) {
+            // A multi-language component's outputs come back in this response, from its provider's
+            // Construct: the mocks' after an update; in a preview unknown (the SDK marks what is
+            // missing unknown), unless the deployed stack's state has them (its children unchanged).
+            if (this.preview) {
+                return { id: "", wireOutputs: prior !== undefined ? redactStateSecrets(prior.state.outputs ?? {}) as Record<string, unknown> : {} };
+            }
+            return { id: "", wireOutputs: Object.fromEntries(Object.entries(state).filter(([key]) => !(key in wireInputs))) };
+        }
         if (!custom) {
             // A component's outputs are what it registers later (registerOutputs).
             return { id: "", wireOutputs: {} };
+        }
+        if (prior?.action === "same" && this.preview) {
+            // step_generator.go: a same step's outputs are the old state's, all known.
+            return { id: prior.state.id ?? result.id ?? "", wireOutputs: redactStateSecrets(prior.state.outputs ?? {}) as Record<string, unknown> };
         }
         const wireOutputs: Record<string, unknown> = { ...wireInputs };
         const computed: Record<string, unknown> = {};
@@ -303,7 +334,8 @@ export class RecordingMonitor extends MockMonitor {
         for (const key of Object.keys(computed)) {
             wireOutputs[key] = key in known ? known[key] : UNKNOWN_SENTINEL;
         }
-        return { id: previewed && importId === "" ? "" : result.id ?? "", wireOutputs };
+        // An update's id is the deployed one; a create's is unknown in a preview.
+        return { id: prior !== undefined ? prior.state.id ?? "" : previewed && importId === "" ? "" : result.id ?? "", wireOutputs };
     }
 
     /** The reference `<urn>::<id>` of the package's default provider, registered on first use. */
@@ -316,13 +348,16 @@ export class RecordingMonitor extends MockMonitor {
                 const name = defaultProviderName(version);
                 const urn = generateUrn(pulumi.getStack(), pulumi.getProject(), "", type, name);
                 const inputs = defaultProviderInputs(pkg, this.options.defaultProviderConfig ?? {}, version);
-                const { id } = await this.provide(urn, type, name, true, "", inputs, "");
+                const prior = this.options.prior?.match(urn, []);
+                const action: StepAction | undefined = this.options.prior === undefined ? undefined
+                    : prior === undefined ? "create" : sameInputs(prior.inputs ?? {}, inputs) ? "same" : "update";
+                const { id } = await this.provide(urn, type, name, true, "", inputs, "", prior && action ? { action, state: prior } : undefined);
                 this.record({
-                    urn, type, name, custom: true, id, remote: false, parent: "", provider: "", wireInputs: inputs, wireOutputs: inputs,
+                    urn, type, name, custom: true, id, remote: false, ...(action === undefined ? {} : { action }), parent: "", provider: "", wireInputs: inputs, wireOutputs: inputs,
                     dependencies: [], propertyDependencies: {}, protect: false, retainOnDelete: false,
                     options: { ignoreChanges: [], additionalSecretOutputs: [], customTimeouts: { create: 0, update: 0, delete: 0 } },
                 });
-                return `${urn}::${this.preview ? UNKNOWN_SENTINEL : id}`;
+                return `${urn}::${this.preview && prior === undefined ? UNKNOWN_SENTINEL : id}`;
             })();
             this.defaultProviders.set(key, reference);
         }

@@ -4,13 +4,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalRegistry } from "../../tools/images/local-registry";
-import { exportDeployment } from "../../tools/engine/state-export";
-import { runProgramUnderMocks } from "../../tools/policy-gate/run-program";
-import { readProjectFile, readStackFile } from "../../tools/stack-file";
 import { packConfigWith, requireDockerRegistry } from "../support/docker-registry";
-import { useStack } from "../support/mock-runtime";
 import { RegistryWriter } from "../support/oci-push";
 import { REPO, plan } from "../support/plan-cli";
+import { exportStackState } from "../support/state";
 
 interface JsonReport {
     stack: string;
@@ -56,16 +53,7 @@ describe("npm run audit -- FILE", function () {
     describe("this project's dev stack, from the state its own update leaves", () => {
         let stateFile: string;
         before(async () => {
-            const root = REPO;
-            const project = readProjectFile(root);
-            try {
-                const run = await runProgramUnderMocks(project.entry, project.name, readStackFile(root, "dev"), false, undefined,
-                    { workingDirectory: project.workingDirectory, esModule: project.esModule, tsconfig: project.tsconfig, projectRoot: project.root });
-                stateFile = path.join(dir, "dev.json");
-                fs.writeFileSync(stateFile, JSON.stringify(exportDeployment(run.programOrder.map((i) => run.resources[i]))));
-            } finally {
-                useStack("dev");
-            }
+            stateFile = await exportStackState(REPO, "dev", path.join(dir, "dev.json"));
         });
 
         it("gives the verdicts `plan --update` gives, on every resource of the state", () => {

@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import { z } from "zod";
-import { SECRET_SIG, SIG_KEY } from "../recording-monitor";
+import { SECRET_SIG, SIG_KEY } from "./wire";
 
 /** apitype.DeploymentSchemaVersionCurrent. */
 export const DEPLOYMENT_SCHEMA_VERSION = 3;

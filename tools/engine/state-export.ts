@@ -8,7 +8,8 @@
  * a real encryption: the audit never decrypts.
  */
 import * as crypto from "crypto";
-import { RecordedResource, SECRET_SIG, SIG_KEY, replaceSigned } from "../recording-monitor";
+import { RecordedResource } from "../recording-monitor";
+import { SECRET_SIG, SIG_KEY, replaceSigned } from "./wire";
 import { DEPLOYMENT_SCHEMA_VERSION } from "./state-document";
 
 function sealed(value: unknown): unknown {

@@ -13,10 +13,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { generateUrn, ROOT_STACK_TYPE } from "../engine/urn";
 import { StateDocument, StateResource, urnName, urnStackAndProject } from "../engine/state-document";
-import { RecordedResource, SECRET_SIG, SIG_KEY, replaceSigned, unwrapSecrets } from "../recording-monitor";
+import { RecordedResource, unwrapSecrets } from "../recording-monitor";
+import { REDACTED, redactStateSecrets } from "../engine/wire";
 import { AnalyzerProvider, AnalyzerResourceInput, Diagnostic, TrafficRecorder } from "./analyzer-client";
 import { propertiesForAnalyzer } from "./engine-view";
-import { GateReport, REDACTED, ReportDiagnostic, ReportRemediation, ReportResource } from "./gate";
+import { GateReport, ReportDiagnostic, ReportRemediation, ReportResource } from "./gate";
 import { REGISTRY_RULES, defaultPackConfig, readJsonFile, resolvePackConfig, withoutRegistryLookups } from "./pack-config";
 import { serviceRows } from "./service-table";
 import { WORKSPACE_PACK_DIR, startWorkspacePack } from "./workspace-pack";
@@ -33,9 +34,9 @@ export interface AuditOptions {
     onTraffic?: TrafficRecorder;
 }
 
-/** A state secret (ciphertext or plaintext) as the blinding provider leaves it: a secret "[secret]". */
-function redacted(value: unknown): Record<string, unknown> {
-    return (replaceSigned(value ?? {}, SECRET_SIG, () => ({ [SIG_KEY]: SECRET_SIG, value: REDACTED })) ?? {}) as Record<string, unknown>;
+/** A state property map with every secret as the blinding provider leaves it: a secret "[secret]". */
+function redacted(value: Record<string, unknown> | undefined): Record<string, unknown> {
+    return redactStateSecrets(value ?? {}) as Record<string, unknown>;
 }
 
 /** The stack the state's URNs name, when they all name one (policy_analyze.go stackReferenceForFile). */

@@ -4,6 +4,9 @@ import { parseStackConfig } from "../../infra/config";
 import { deploymentNotices } from "../../infra/deployment-notices";
 import { ROOT_STACK_TYPE, generateUrn } from "../engine/urn";
 import { RecordedResource, SECRET_SIG, replaceSigned } from "../recording-monitor";
+import { REDACTED, redactStateSecrets } from "../engine/wire";
+import { PriorState, StepAction } from "../engine/prior-state";
+import { StateDocument, StateResource, urnName } from "../engine/state-document";
 import { ProjectFile, readProjectFile, readStackFile } from "../stack-file";
 import { EnforcementLevel, TrafficRecorder } from "./analyzer-client";
 import { REGISTRY_RULES, readJsonFile } from "./pack-config";
@@ -12,11 +15,11 @@ import { AnalysisCounts, ReportRemediation, withoutEmptyLists } from "./resource
 export type { ReportRemediation } from "./resource-analysis";
 import { unexpandedComponents } from "./remote-components";
 import { runProgramUnderMocks } from "./run-program";
-import { ServiceRow, serviceRows } from "./service-table";
+import { ServiceRow, deletedRows, serviceRows } from "./service-table";
 import { WORKSPACE_PACK_DIR } from "./workspace-pack";
 
 /** What `secret` values look like in the report: never their plaintext. */
-export const REDACTED = "[secret]";
+export { REDACTED };
 
 /** This repository: where the pack lives, and the polyarch project itself. */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -42,12 +45,16 @@ export interface GateOptions {
     onPackClosed?: (usage: { peakRssKb: number }) => void;
     /** Sees every request sent to the pack (the conformance suite records them). */
     onTraffic?: TrafficRecorder;
+    /** `--state`: the deployed stack's `pulumi stack export`; the preview is then an update's (prior-state.ts). */
+    state?: StateDocument;
 }
 
 export interface ReportResource {
     urn: string;
     type: string;
     name: string;
+    /** With `--state`: the step this preview is for the resource. */
+    action?: StepAction;
     parent: string;
     inputs: Record<string, unknown>;
     dependencies: string[];
@@ -123,12 +130,16 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
         registry: options.registry ?? false,
     }, options.onTraffic);
     const onCounts = options.onCounts;
+    const prior = options.state === undefined ? undefined : new PriorState(options.state.resources);
+    if (prior !== undefined && view !== "preview") {
+        throw new Error("--state is for a preview (an update's preview of the deployed stack); leave out --update");
+    }
     try {
         const [run, ready] = await Promise.allSettled([
             runProgramUnderMocks(project.entry, project.name, stackFile, view === "preview", (r) => {
                 pack.add(r);
                 onCounts?.(pack.countsNow());
-            }, { workingDirectory: project.workingDirectory, esModule: project.esModule, tsconfig: project.tsconfig, projectRoot: project.root }),
+            }, { workingDirectory: project.workingDirectory, esModule: project.esModule, tsconfig: project.tsconfig, projectRoot: project.root, prior }),
             pack.ready,
         ]);
         // What the program did wrong comes first; then why the pack could not start or be configured.
@@ -172,7 +183,9 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
         notices.push(...unexpanded.notices);
         const reportDiagnostics = [...diagnostics.map((d) => ({ policy: d.policy, urn: d.urn, level: d.level, message: d.message })),
             ...unexpanded.diagnostics];
-        const services = serviceRows(inProgramOrder, reportDiagnostics);
+        // step_generator.go: what the state holds and the program no longer registers is deleted.
+        const deletes = prior?.unmatched().map(deletedResource) ?? [];
+        const services = [...serviceRows(inProgramOrder, reportDiagnostics), ...deletedRows(deletes)];
         if (services.length === 0 && unexpanded.diagnostics.length === 0) {
             // Never a bare PASS after checking nothing.
             notices.push(`nothing to check: none of the ${recorded.length} resources runs a container image (an image Lambda, an ` +
@@ -182,7 +195,7 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
             project: project.name,
             stack: options.stack,
             view,
-            resources: inProgramOrder.map((r) => toReportResource(r, known)),
+            resources: [...inProgramOrder.map((r) => toReportResource(r, known)), ...deletes],
             diagnostics: reportDiagnostics,
             remediations: verdicts.remediations,
             services,
@@ -208,11 +221,21 @@ function stackTags(project: ProjectFile): Record<string, string> {
     return { ...tags, ...project.configTags };
 }
 
+/** A deployed resource the program no longer registers, as the report lists it. */
+function deletedResource(r: StateResource): ReportResource {
+    return {
+        urn: r.urn, type: r.type, name: urnName(r.urn), action: "delete", parent: r.parent ?? "",
+        inputs: redactSecrets(redactStateSecrets(r.inputs ?? {})) as Record<string, unknown>,
+        dependencies: r.dependencies ?? [], propertyDependencies: r.propertyDependencies ?? {},
+    };
+}
+
 function toReportResource(r: RecordedResource, known: Set<string>): ReportResource {
     return {
         urn: r.urn,
         type: r.type,
         name: r.name,
+        ...(r.action === undefined ? {} : { action: r.action }),
         parent: r.parent,
         inputs: redactSecrets(r.wireInputs) as Record<string, unknown>,
         dependencies: r.dependencies.filter((urn) => known.has(urn)),

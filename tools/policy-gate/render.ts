@@ -36,10 +36,13 @@ export function renderHuman(report: GateReport, style: Style, command: "plan" | 
     }
     out.push("");
     if (report.services.length > 0) {
-        const headers = ["SERVICE", "TARGET", "IMAGE PLATFORM", "COMPUTE ARCH", "RUNS ON", "VERDICT"];
-        const rows = report.services.map((s) => [s.service, s.target, s.imagePlatform, s.computeArchitecture, s.runsOn, s.verdict]);
+        // With --state, each workload's step comes first after its name.
+        const actions = report.services.some((s) => s.action !== undefined);
+        const headers = ["SERVICE", ...(actions ? ["ACTION"] : []), "TARGET", "IMAGE PLATFORM", "COMPUTE ARCH", "RUNS ON", "VERDICT"];
+        const rows = report.services.map((s) => [s.service, ...(actions ? [s.action ?? "create"] : []), s.target, s.imagePlatform,
+            s.computeArchitecture, s.runsOn, s.verdict]);
         out.push(table(headers, rows, (text, column, row) => {
-            if (column !== 5) {
+            if (column !== headers.length - 1) {
                 return text;
             }
             const verdict = report.services[row].verdict;

@@ -5,6 +5,7 @@ import { pathToFileURL } from "url";
 import { mockCallResult, mockResourceOutputs } from "../mock-outputs";
 import { RecordedResource, installRecordingMocks, waitForRegistrations } from "../recording-monitor";
 import { EngineError } from "../engine/urn";
+import { PriorState } from "../engine/prior-state";
 import { StackFile } from "../stack-file";
 import { describeProgramFailure, typeScriptLoader } from "./program-failure";
 
@@ -36,6 +37,8 @@ export interface ProgramHost {
     tsconfig?: string;
     /** The folder holding Pulumi.yaml. Default: the entry's folder. */
     projectRoot?: string;
+    /** The deployed stack's state (`plan --state`): registrations are matched with it (recording-monitor.ts). */
+    prior?: PriorState;
 }
 
 // What run.js does to import an ES module from CommonJS (TypeScript would turn `import()` into `require`).
@@ -57,7 +60,7 @@ let esmRuns = 0;
  */
 export async function runProgramUnderMocks(entry: string, project: string, stackFile: StackFile, preview = false,
     onRecorded?: (resource: RecordedResource) => void, host: ProgramHost = {}): Promise<ProgramRun> {
-    const monitor = installRecordingMocks(mocks, project, stackFile.stack, preview, { defaultProviderConfig: stackFile.config, onRecorded });
+    const monitor = installRecordingMocks(mocks, project, stackFile.stack, preview, { defaultProviderConfig: stackFile.config, onRecorded, prior: host.prior });
     pulumi.runtime.setAllConfig(stackFile.config, stackFile.secretKeys);
     const resolved = require.resolve(path.resolve(entry));
     const context = {

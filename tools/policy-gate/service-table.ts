@@ -3,7 +3,8 @@ import { CONSUMERS, ComputeArchitectures, componentApplies, nodeGroupArchitectur
 import { coversChild } from "../../policies/lib/component-inputs";
 import { GraphResource, StackIndex, TracedImage } from "../../policies/lib/images";
 import { RecordedResource } from "../recording-monitor";
-import { ReportDiagnostic } from "./gate";
+import { ReportDiagnostic, ReportResource } from "./gate";
+import { StepAction } from "../engine/prior-state";
 
 /** One line of the human table: a workload, the image it runs, and the verdict on the pair. */
 export interface ServiceRow {
@@ -13,6 +14,8 @@ export interface ServiceRow {
     computeArchitecture: string;
     runsOn: string;
     verdict: "ok" | "advisory" | "mandatory";
+    /** With `--state`: the step the preview is for the workload. */
+    action?: StepAction;
 }
 
 /** Links the recorded registrations into a graph the policy library can trace. */
@@ -76,6 +79,7 @@ function nodeArchitecture(resource: GraphResource): Architecture | undefined {
 
 export function serviceRows(recorded: RecordedResource[], diagnostics: ReportDiagnostic[]): ServiceRow[] {
     const graph = toGraph(recorded);
+    const recordedByUrn = new Map(recorded.map((r) => [r.urn, r]));
     const index = new StackIndex(graph, nodeArchitecture);
     const worst = new Map<string, ServiceRow["verdict"]>();
     for (const d of diagnostics) {
@@ -104,7 +108,19 @@ export function serviceRows(recorded: RecordedResource[], diagnostics: ReportDia
             computeArchitecture: computeArchitecture(arch, images, nodes),
             runsOn: consumer.runsOn ?? `EKS nodes ${nodes.map((a: Architecture) => dockerPlatform(a)).join(", ") || "(none in stack)"}`,
             verdict: worst.get(resource.urn) ?? "ok",
+            ...(recordedByUrn.get(resource.urn)?.action === undefined ? {} : { action: recordedByUrn.get(resource.urn)?.action }),
         });
     }
     return rows;
+}
+
+/** The workloads a preview deletes (`--state`): what the program no longer registers, nothing left to judge. */
+export function deletedRows(deleted: readonly ReportResource[]): ServiceRow[] {
+    return deleted.flatMap((r) => {
+        const consumer = CONSUMERS.get(r.type);
+        return consumer === undefined ? [] : [{
+            service: r.name, target: consumer.noun, imagePlatform: "-", computeArchitecture: "-", runsOn: consumer.runsOn ?? "EKS nodes",
+            verdict: "ok" as const, action: "delete" as const,
+        }];
+    });
 }
