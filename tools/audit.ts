@@ -10,7 +10,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { StateFileError, readStateDocument } from "./engine/state-document";
 import { PolyarchInputError } from "../components/errors";
-import { invocationDirectory, writeAll } from "./plan";
+import { invocationDirectory, runCommand, writeAll } from "./plan";
 import { runAudit } from "./policy-gate/audit";
 import { renderHuman, styleFor } from "./policy-gate/render";
 
@@ -71,10 +71,5 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    for (const signal of ["SIGINT", "SIGTERM"] as const) {
-        process.once(signal, () => process.exit(130));
-    }
-    main(process.argv.slice(2)).then((code) => process.exit(code), (error) => {
-        writeAll(process.stderr, `error: ${String(error)}\n`).finally(() => process.exit(3));
-    });
+    runCommand(main);
 }

@@ -200,12 +200,17 @@ export async function main(argv: string[], gate: Pick<GateOptions, "onPackClosed
     }
 }
 
-if (require.main === module) {
+/** Runs a command's `main` as the process: its exit code, exit 3 on what it did not catch. */
+export function runCommand(command: (argv: string[]) => Promise<number>): void {
     // Ctrl-C: exit through process.exit so the pack (killed on 'exit') never outlives us.
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
         process.once(signal, () => process.exit(130));
     }
-    main(process.argv.slice(2)).then((code) => process.exit(code), (error) => {
+    command(process.argv.slice(2)).then((code) => process.exit(code), (error) => {
         writeAll(process.stderr, `error: ${String(error)}\n`).finally(() => process.exit(3));
     });
+}
+
+if (require.main === module) {
+    runCommand((argv) => main(argv));
 }

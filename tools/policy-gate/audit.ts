@@ -17,7 +17,7 @@ import { RecordedResource, unwrapSecrets } from "../recording-monitor";
 import { REDACTED, redactStateSecrets } from "../engine/wire";
 import { AnalyzerProvider, AnalyzerResourceInput, Diagnostic, TrafficRecorder } from "./analyzer-client";
 import { propertiesForAnalyzer } from "./engine-view";
-import { GateReport, ReportDiagnostic, ReportRemediation, ReportResource } from "./gate";
+import { GateReport, ReportDiagnostic, ReportRemediation, stateReportResource } from "./gate";
 import { REGISTRY_RULES, defaultPackConfig, readJsonFile, resolvePackConfig, withoutRegistryLookups } from "./pack-config";
 import { serviceRows } from "./service-table";
 import { WORKSPACE_PACK_DIR, startWorkspacePack } from "./workspace-pack";
@@ -127,7 +127,7 @@ export async function runAudit(options: AuditOptions): Promise<GateReport> {
             project: named?.project ?? path.basename(options.file),
             stack,
             view: "update",
-            resources: live.map(asReportResource),
+            resources: live.map((r) => stateReportResource(r)),
             diagnostics: report,
             remediations,
             services,
@@ -153,10 +153,3 @@ function asRecorded(r: StateResource): RecordedResource {
     };
 }
 
-function asReportResource(r: StateResource): ReportResource {
-    return {
-        urn: r.urn, type: r.type, name: urnName(r.urn), parent: r.parent ?? "",
-        inputs: unwrapSecrets(redacted(r.inputs)) as Record<string, unknown>,
-        dependencies: r.dependencies ?? [], propertyDependencies: r.propertyDependencies ?? {},
-    };
-}

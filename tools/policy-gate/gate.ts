@@ -184,7 +184,7 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
         const reportDiagnostics = [...diagnostics.map((d) => ({ policy: d.policy, urn: d.urn, level: d.level, message: d.message })),
             ...unexpanded.diagnostics];
         // step_generator.go: what the state holds and the program no longer registers is deleted.
-        const deletes = prior?.unmatched().map(deletedResource) ?? [];
+        const deletes = prior?.unmatched().map((r) => stateReportResource(r, "delete")) ?? [];
         const services = [...serviceRows(inProgramOrder, reportDiagnostics), ...deletedRows(deletes)];
         if (services.length === 0 && unexpanded.diagnostics.length === 0) {
             // Never a bare PASS after checking nothing.
@@ -221,10 +221,10 @@ function stackTags(project: ProjectFile): Record<string, string> {
     return { ...tags, ...project.configTags };
 }
 
-/** A deployed resource the program no longer registers, as the report lists it. */
-function deletedResource(r: StateResource): ReportResource {
+/** A resource of a state file as the report lists it (secrets redacted); `action` for `--state`'s deletes. */
+export function stateReportResource(r: StateResource, action?: StepAction): ReportResource {
     return {
-        urn: r.urn, type: r.type, name: urnName(r.urn), action: "delete", parent: r.parent ?? "",
+        urn: r.urn, type: r.type, name: urnName(r.urn), ...(action === undefined ? {} : { action }), parent: r.parent ?? "",
         inputs: redactSecrets(redactStateSecrets(r.inputs ?? {})) as Record<string, unknown>,
         dependencies: r.dependencies ?? [], propertyDependencies: r.propertyDependencies ?? {},
     };
