@@ -46,6 +46,11 @@ export async function main(argv: string[]): Promise<number> {
     const err = styleFor(process.stderr);
     try {
         const state = readStateDocument(path.resolve(base, file));
+        if (state.resources.length === 0) {
+            // policy_analyze.go: nothing to analyze, no pack started, exit 0.
+            await writeAll(process.stderr, `File ${file} has no resources; nothing to analyze.\n`);
+            return 0;
+        }
         const report = await runAudit({
             file, state, stack: values.stack, registry: values.registry ?? false,
             policyPackConfig: values["policy-pack-config"] === undefined ? undefined : path.resolve(base, values["policy-pack-config"]),

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { parseStateDocument } from "../../tools/engine/state-document";
+import { StateFileError, parseStateDocument } from "../../tools/engine/state-document";
 import { runAudit } from "../../tools/policy-gate/audit";
 import { GateReport } from "../../tools/policy-gate/gate";
 import { REPO } from "../support/plan-cli";
@@ -26,14 +26,16 @@ describe("the audit speaks to the pack as `pulumi policy analyze --file` does", 
         report = await runAudit({ file: "shop.json", state, onTraffic: (method, body) => traffic.push({ method, body }) });
     });
 
-    it("configures the pack without ConfigureStack (LoadLocalPolicyPackAnalyzers passes no analyzer options): GetAnalyzerInfo, then Configure", () => {
+    it("configures the pack without ConfigureStack (LoadLocalPolicyPackAnalyzers passes no analyzer options): GetAnalyzerInfo once, then Configure", () => {
         assert.deepEqual(traffic.slice(0, 2).map((t) => t.method), ["GetAnalyzerInfo", "Configure"]);
         assert.equal(traffic.some((t) => t.method === "ConfigureStack"), false);
+        // analyzer_plugin.go caches the pack's info: every later GetAnalyzerInfo sends nothing.
+        assert.equal(traffic.filter((t) => t.method === "GetAnalyzerInfo").length, 1);
     });
 
-    it("remediates then analyzes each resource not pending deletion, in state order, each call after GetAnalyzerInfo; then AnalyzeStack", () => {
-        const calls = traffic.slice(2).map((t) => (t.method === "GetAnalyzerInfo" ? "info" : `${t.method} ${String(t.body.urn ?? "")}`.trim()));
-        const expected = [...live.flatMap((r) => ["info", `Remediate ${r.urn}`, "info", `Analyze ${r.urn}`]), "info", "AnalyzeStack"];
+    it("remediates then analyzes each resource not pending deletion, in state order; then AnalyzeStack (AnalyzeSnapshot)", () => {
+        const calls = traffic.slice(2).map((t) => `${t.method} ${String(t.body.urn ?? "")}`.trim());
+        const expected = [...live.flatMap((r) => [`Remediate ${r.urn}`, `Analyze ${r.urn}`]), "AnalyzeStack"];
         assert.deepEqual(calls, expected);
         assert.equal(live.length, state.resources.length - 1, "the fixture has one resource pending deletion");
     });
@@ -70,5 +72,45 @@ describe("the audit speaks to the pack as `pulumi policy analyze --file` does", 
         assert.equal(report.project, "shop");
         assert.equal(report.stack, "production");
         assert.equal(report.usedPackDefaults, true, "there is no policies/config/production.json");
+    });
+
+    describe("reading the file (stack.DeserializeUntypedDeployment, UnmarshalUntypedDeployment, migrate)", () => {
+        const doc = (value: unknown) => JSON.stringify(value);
+        const refused = (text: string) => {
+            try {
+                parseStateDocument(text, "f.json");
+            } catch (err) {
+                assert.ok(err instanceof StateFileError);
+                return err.message;
+            }
+            return assert.fail("accepted");
+        };
+
+        it("refuses versions outside 1 to 4 in the engine's words", () => {
+            assert.equal(refused(doc({ deployment: {} })), "deserializing deployment from f.json: this stack's deployment is too old");
+            assert.equal(refused(doc({ version: 5, deployment: {} })), "deserializing deployment from f.json: this stack's deployment version is too new");
+        });
+
+        it("accepts version 4 with the features it supports, and names the ones it does not", () => {
+            assert.deepEqual(parseStateDocument(doc({ version: 4, features: ["views"], deployment: { resources: [] } }), "f.json").resources, []);
+            assert.equal(refused(doc({ version: 4, features: ["views", "teleport", "time-travel"], deployment: {} })),
+                "deserializing deployment from f.json: this stack's deployment needs support for the following features: teleport, time-travel");
+        });
+
+        it("migrates versions 1 and 2: every input depends on every dependency, and version 1 has no provider", () => {
+            const resource = { urn: "urn:pulumi:s::p::aws:s3/bucket:Bucket::b", type: "aws:s3/bucket:Bucket", custom: true, defaults: {},
+                inputs: { bucket: "b", tags: {} }, dependencies: ["urn:pulumi:s::p::aws:kms/key:Key::k"], provider: "urn:pulumi:s::p::pulumi:providers:aws::x::1" };
+            for (const version of [1, 2]) {
+                const [migrated] = parseStateDocument(doc({ version, deployment: { resources: [resource] } }), "f.json").resources;
+                assert.deepEqual(migrated.propertyDependencies, { bucket: resource.dependencies, tags: resource.dependencies });
+                assert.equal("defaults" in migrated, false);
+                assert.equal(migrated.provider, version === 1 ? "" : resource.provider);
+            }
+        });
+
+        it("checks every URN, a resource pending deletion's too (policy_analyze.go)", () => {
+            assert.equal(refused(doc({ version: 3, deployment: { resources: [{ urn: "urn:pulumi:s::p", type: "t", delete: true }] } })),
+                "state file f.json contains a resource with an invalid URN \"urn:pulumi:s::p\"");
+        });
     });
 });

@@ -124,7 +124,7 @@ describe("npm run audit -- FILE", function () {
                     assert.equal(run.stdout.includes(marker) || run.stderr.includes(marker), false, marker);
                 }
                 // With --json the notices go to stderr beside the document; otherwise they head the report.
-                assert.match(run.stdout + run.stderr, /notice: 4 secret value\(s\) in .* were redacted to "\[secret\]"/);
+                assert.match(run.stdout + run.stderr, /notice: could not decrypt secrets in .*; analyzing with secret values redacted \(4 secret value\(s\), each "\[secret\]"/);
             }
             const json = report(audit(shop(digests), "--json", "--policy-pack-config", configFile));
             const orders = json.resources.find((r) => r.urn.endsWith("::orders"));
@@ -144,14 +144,13 @@ describe("npm run audit -- FILE", function () {
             return file;
         };
         const cases: [string, () => string, RegExp][] = [
-            ["not JSON", () => write("broken.json", "{\"version\": 3,"), /^error: .*broken\.json: not JSON \(.*\); give the file `pulumi stack export` writes\n$/],
-            ["no version", () => write("unversioned.json", "{\"deployment\": {}}"), /^error: .*unversioned\.json: the deployment has no "version"/],
-            ["a newer version", () => write("v4.json", "{\"version\": 4, \"deployment\": {}}"), /^error: .*v4\.json: deployment version 4 is newer than this tool understands \(3\)\n$/],
-            ["an older version", () => write("v2.json", "{\"version\": 2, \"deployment\": {}}"), /^error: .*v2\.json: deployment version 2 is older than 3; export it again/],
-            ["resources not a list", () => write("shape.json", "{\"version\": 3, \"deployment\": {\"resources\": {}}}"), /^error: .*shape\.json: deployment\.resources: Expected array, received object\n$/],
+            ["not JSON", () => write("broken.json", "{\"version\": 3,"), /^error: reading deployment from .*broken\.json: .* \(not the JSON `pulumi stack export` writes\)\n$/],
+            ["no version", () => write("unversioned.json", "{\"deployment\": {}}"), /^error: deserializing deployment from .*unversioned\.json: this stack's deployment is too old\n$/],
+            ["a newer version", () => write("v5.json", "{\"version\": 5, \"deployment\": {}}"), /^error: deserializing deployment from .*v5\.json: this stack's deployment version is too new\n$/],
+            ["resources not a list", () => write("shape.json", "{\"version\": 3, \"deployment\": {\"resources\": {}}}"), /^error: deserializing deployment from .*shape\.json: deployment\.resources: Expected array, received object\n$/],
             ["an invalid URN", () => write("urn.json", JSON.stringify({ version: 3, deployment: { resources: [{ urn: "urn:pulumi:dev::shop", type: "aws:s3/bucket:Bucket", custom: true }] } })),
                 /^error: state file .*urn\.json contains a resource with an invalid URN "urn:pulumi:dev::shop"\n$/],
-            ["a missing file", () => path.join(dir, "missing.json"), /^error: .*missing\.json: cannot be read \(ENOENT\)\n$/],
+            ["a missing file", () => path.join(dir, "missing.json"), /^error: could not open file: .*missing\.json: ENOENT\n$/],
         ];
         for (const [what, file, message] of cases) {
             it(what, () => {
@@ -161,6 +160,13 @@ describe("npm run audit -- FILE", function () {
                 assert.match(run.stderr, message);
             });
         }
+
+        it("a file with no resources: nothing to analyze, exit 0, no pack started (policy_analyze.go)", () => {
+            const run = audit(write("empty.json", "{\"version\": 3, \"deployment\": {\"resources\": []}}"));
+            assert.equal(run.status, 0, run.stderr);
+            assert.equal(run.stdout, "");
+            assert.match(run.stderr, /^File .*empty\.json has no resources; nothing to analyze\.\n$/);
+        });
 
         it("usage: no file", () => {
             const run = audit();

@@ -111,7 +111,7 @@ describe("npm run plan -- --state FILE: the preview of an update", function () {
         fs.writeFileSync(broken, "{}");
         const bad = plan("--state", broken);
         assert.equal(bad.status, 2);
-        assert.match(bad.stderr, /^error: .*broken\.json: the deployment has no "version"/m);
+        assert.match(bad.stderr, /^error: deserializing deployment from .*broken\.json: this stack.s deployment is too old$/m);
         const both = plan("--state", broken, "--update");
         assert.equal(both.status, 2);
         assert.match(both.stderr, /^error: --state plans the preview of an update of the deployed stack; leave out --update/);

@@ -91,37 +91,71 @@ function countSecrets(value: unknown): number {
     return 0;
 }
 
-/** Parses and checks a `pulumi stack export` document; a StateFileError for anything the engine would refuse. */
+/** pkg/resource/stack/deployment.go: DeploymentSchemaVersionOldestSupported and DeploymentSchemaVersionLatest. */
+const OLDEST_SUPPORTED_VERSION = 1;
+const LATEST_VERSION = 4;
+/** deployment.go supportedFeatures: what a version 4 deployment may ask for. */
+const SUPPORTED_FEATURES = ["refreshBeforeUpdate", "views", "hooks", "taint", "replaceWith", "snippets-prototype", "extensionParameterization", "byteString"];
+
+/**
+ * migrate.UpToResourceV2 and UpToResourceV3: a version 1 or 2 resource as version 3 holds it. A
+ * version 1 resource has no provider; neither says which input came from which dependency, so
+ * every input is taken to depend on every dependency.
+ */
+function migrateResource(resource: Record<string, unknown>, version: number): Record<string, unknown> {
+    const migrated: Record<string, unknown> = version === 1 ? { ...resource, external: false, provider: "" } : { ...resource };
+    delete migrated.defaults;
+    const dependencies = Array.isArray(resource.dependencies) ? resource.dependencies : [];
+    const inputs = resource.inputs !== null && typeof resource.inputs === "object" ? resource.inputs as Record<string, unknown> : {};
+    migrated.propertyDependencies = Object.fromEntries(Object.keys(inputs).map((key) => [key, dependencies]));
+    return migrated;
+}
+
+/**
+ * Parses and checks a `pulumi stack export` document as `pulumi policy analyze --file` does
+ * (policy_analyze.go; stack.DeserializeUntypedDeployment): versions 1 to 4 (1 and 2 migrated), a
+ * version 4's features, each resource's shape, every URN well formed. A StateFileError carries the
+ * engine's message.
+ */
 export function parseStateDocument(text: string, file: string): StateDocument {
     let raw: unknown;
     try {
         raw = JSON.parse(text);
     } catch (err) {
-        throw new StateFileError(`${file}: not JSON (${(err as Error).message}); give the file \`pulumi stack export\` writes`);
+        throw new StateFileError(`reading deployment from ${file}: ${(err as Error).message} (not the JSON \`pulumi stack export\` writes)`);
     }
-    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-        throw new StateFileError(`${file}: not a deployment: expected an object with "version" and "deployment", as \`pulumi stack export\` writes`);
+    if (raw !== null && (typeof raw !== "object" || Array.isArray(raw))) {
+        throw new StateFileError(`reading deployment from ${file}: expected an object with "version" and "deployment", as \`pulumi stack export\` writes`);
     }
-    const { version, deployment } = raw as { version?: unknown; deployment?: unknown };
-    if (version === undefined || version === 0) {
-        throw new StateFileError(`${file}: the deployment has no "version"; give the file \`pulumi stack export\` writes`);
+    const { version = 0, features = [], deployment } = (raw ?? {}) as { version?: unknown; features?: unknown; deployment?: unknown };
+    if (typeof version !== "number" || !Number.isInteger(version)) {
+        throw new StateFileError(`reading deployment from ${file}: "version" must be an integer, not ${JSON.stringify(version)}`);
     }
-    if (typeof version !== "number" || !Number.isInteger(version) || version < 0) {
-        throw new StateFileError(`${file}: "version" must be a deployment schema version (${DEPLOYMENT_SCHEMA_VERSION}), not ${JSON.stringify(version)}`);
+    const deserializing = `deserializing deployment from ${file}`;
+    if (version > LATEST_VERSION) {
+        throw new StateFileError(`${deserializing}: this stack's deployment version is too new`);
     }
-    if (version > DEPLOYMENT_SCHEMA_VERSION) {
-        throw new StateFileError(`${file}: deployment version ${version} is newer than this tool understands (${DEPLOYMENT_SCHEMA_VERSION})`);
+    if (version < OLDEST_SUPPORTED_VERSION) {
+        throw new StateFileError(`${deserializing}: this stack's deployment is too old`);
     }
-    if (version < DEPLOYMENT_SCHEMA_VERSION) {
-        throw new StateFileError(`${file}: deployment version ${version} is older than ${DEPLOYMENT_SCHEMA_VERSION}; export it again with a ` +
-            "current Pulumi CLI (`pulumi stack export`), which migrates it");
+    if (version >= LATEST_VERSION) {
+        const unsupported = (Array.isArray(features) ? features : []).filter((f) => !SUPPORTED_FEATURES.includes(String(f)));
+        if (unsupported.length > 0) {
+            throw new StateFileError(`${deserializing}: this stack's deployment needs support for the following features: ${unsupported.join(", ")}`);
+        }
     }
-    const parsed = deploymentSchema.safeParse(deployment);
+    if (deployment === undefined) {
+        throw new StateFileError(`${deserializing}: the document has no "deployment"`);
+    }
+    const parsed = deploymentSchema.safeParse(deployment ?? {});
     if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new StateFileError(`${file}: deployment${issuePath(issue) === "" ? "" : `.${issuePath(issue)}`}: ${issue.message}`);
+        throw new StateFileError(`${deserializing}: deployment${issuePath(issue) === "" ? "" : `.${issuePath(issue)}`}: ${issue.message}`);
     }
-    const resources = parsed.data.resources ?? [];
+    const given = parsed.data.resources ?? [];
+    const resources = version < DEPLOYMENT_SCHEMA_VERSION
+        ? given.map((r) => resourceSchema.parse(migrateResource(r, version)))
+        : given;
     for (const resource of resources) {
         if (!isValidUrn(resource.urn)) {
             throw new StateFileError(`state file ${file} contains a resource with an invalid URN ${JSON.stringify(resource.urn)}`);
@@ -135,7 +169,7 @@ export function readStateDocument(file: string): StateDocument {
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (err) {
-        throw new StateFileError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+        throw new StateFileError(`could not open file: ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     return parseStateDocument(text, file);
 }

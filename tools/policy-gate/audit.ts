@@ -5,7 +5,7 @@
  * LoadLocalPolicyPackAnalyzers): no ConfigureStack (there is no stack or program, only a file),
  * GetAnalyzerInfo, Configure with the reconciled config; then for each resource not pending
  * deletion, in state order, Remediate and Analyze on its inputs (a remediation is reported, never
- * applied), each after a GetAnalyzerInfo; then AnalyzeStack over every resource's outputs, with
+ * applied; the pack's info is asked once, the engine caching it); then AnalyzeStack over every resource's outputs, with
  * parent, dependencies and property dependencies from the state. Secrets are redacted to
  * "[secret]", as the engine's blinding provider does when it cannot decrypt them.
  */
@@ -55,7 +55,9 @@ export async function runAudit(options: AuditOptions): Promise<GateReport> {
     const rawPackConfig = configFile === undefined ? undefined : readJsonFile(configFile);
     const notices: string[] = [];
     if (options.state.secrets > 0) {
-        notices.push(`${options.state.secrets} secret value(s) in ${options.file} were redacted to "${REDACTED}" (the audit never decrypts)`);
+        // policy_analyze.go's warning when it falls back to the blinding provider, with the count.
+        notices.push(`could not decrypt secrets in ${options.file}; analyzing with secret values redacted ` +
+            `(${options.state.secrets} secret value(s), each "${REDACTED}": the audit never decrypts)`);
     }
 
     progress(`starting the policy pack to audit ${live.length} ${live.length === 1 ? "resource" : "resources"} of ${options.file}…`);
@@ -92,7 +94,6 @@ export async function runAudit(options: AuditOptions): Promise<GateReport> {
         const remediations: ReportRemediation[] = [];
         for (const r of live) {
             const inputs = redacted(r.inputs);
-            await pack.getAnalyzerInfo();
             for (const remediation of await pack.remediate(analyzerResource(r, propertiesForAnalyzer(inputs, false)))) {
                 // analyze_snapshot.go: a remediation's diagnostic is advisory; a fix is reported, the state not modified.
                 if (remediation.diagnostic !== "") {
@@ -102,12 +103,10 @@ export async function runAudit(options: AuditOptions): Promise<GateReport> {
                     remediations.push({ policy: remediation.policy, urn: r.urn });
                 }
             }
-            await pack.getAnalyzerInfo();
             for (const d of await pack.analyze(analyzerResource(r, propertiesForAnalyzer(inputs)))) {
                 diagnostics.push({ ...d, urn: r.urn, level: d.level === "remediate" ? "mandatory" : d.level });
             }
         }
-        await pack.getAnalyzerInfo();
         const stackDiagnostics = await pack.analyzeStack(live.map((r) => analyzerResource(r, propertiesForAnalyzer(redacted(r.outputs)))));
         // analyze_snapshot.go resolveStackPolicyViolationURN: a diagnostic naming no resource of the state goes to the root Stack.
         const known = new Set(live.map((r) => r.urn));
