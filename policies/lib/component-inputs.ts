@@ -1,6 +1,6 @@
 import { Policies, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
 import { AWSX_ECS_SERVICE_TYPES, AWSX_ECS_TASK_DEFINITION_TYPES } from "./consumers/awsx-ecs";
-import { EKS_NODE_COMPONENT_TYPES } from "./consumers/eks-components";
+import { EKS_MANAGED_NODE_GROUP_COMPONENT, EKS_NODE_COMPONENT_TYPES } from "./consumers/eks-components";
 import { rawProps } from "./props";
 
 /**
@@ -12,24 +12,39 @@ import { rawProps } from "./props";
  * the final outputs"), and a component's outputs are only what it registers (awsx's FargateService:
  * `service`, `taskDefinition`). The pack process lives for one deployment, so what each component's
  * Analyze saw is kept here, by URN, for the stack rules that need the graph.
+ *
+ * What Analyze sees of a component depends on who registers it. The gate sends the program's own
+ * registration, with its inputs. Under the CLI the engine hands a remote registration to the
+ * provider's Construct (source_eval.go: remote components do not go through the step generator),
+ * and what is analyzed is the provider's registration of it, which awsx's and eks's providers make
+ * with no properties (their pinned SDKs send `{}` for a component). An empty property map is
+ * therefore taken as "not seen", and the children are judged instead.
+ *
+ * Only the kinds whose provider creates a resource of a type the pack judges cover it: awsx's ECS
+ * components an aws.ecs.TaskDefinition, awsx's image a docker-build Image, eks's ManagedNodeGroup
+ * an aws.eks.NodeGroup (its Cluster and self-managed node groups create launch templates and Auto
+ * Scaling groups, so an aws.eks.NodeGroup under them is the user's own and is judged).
  */
 const COVERED_CHILDREN: ReadonlyMap<string, string> = new Map([
     ["awsx:ecr:Image", "docker-build:index:Image"] as const,
     ...[...AWSX_ECS_TASK_DEFINITION_TYPES, ...AWSX_ECS_SERVICE_TYPES].map((type) => [type, "aws:ecs/taskDefinition:TaskDefinition"] as const),
-    ...EKS_NODE_COMPONENT_TYPES.map((type) => [type, "aws:eks/nodeGroup:NodeGroup"] as const),
+    [EKS_MANAGED_NODE_GROUP_COMPONENT, "aws:eks/nodeGroup:NodeGroup"] as const,
 ]);
+/** Every component judged from its inputs: those above, and eks's other node-running components. */
+const JUDGED_COMPONENTS: ReadonlySet<string> = new Set([...COVERED_CHILDREN.keys(), ...EKS_NODE_COMPONENT_TYPES]);
 
 interface Remembered {
     type: string;
     parent: string;
-    props: Record<string, unknown>;
+    /** Undefined when its Analyze had no properties (not seen: see above). */
+    props?: Record<string, unknown>;
 }
 
 const remembered = new Map<string, Remembered>();
 
 /** Whether the pack judges a resource type from its inputs (a component it has a consumer module for). */
 export function isJudgedComponent(type: string): boolean {
-    return COVERED_CHILDREN.has(type);
+    return JUDGED_COMPONENTS.has(type);
 }
 
 /** Whether a judged component of type `component` creates resources of type `child` (which it is judged for). */
@@ -39,8 +54,11 @@ export function coversChild(component: string, child: string): boolean {
 
 /** Records a judged component's inputs as its Analyze saw them. */
 export function rememberInputs(args: Pick<ResourceValidationArgs, "type" | "urn" | "props" | "opts">): void {
-    if (COVERED_CHILDREN.has(args.type)) {
-        remembered.set(args.urn, { type: args.type, parent: args.opts?.parent ?? "", props: rawProps(args.props) });
+    if (JUDGED_COMPONENTS.has(args.type)) {
+        const props = rawProps(args.props);
+        // Nothing seen is not a component without inputs: under the CLI it is the provider's own
+        // registration. Its parent is kept all the same, for the walk up from its children.
+        remembered.set(args.urn, { type: args.type, parent: args.opts?.parent ?? "", props: Object.keys(props).length > 0 ? props : undefined });
     }
 }
 
@@ -63,7 +81,7 @@ export function judgedByAncestor(type: string, parentUrn: string | undefined,
         if (entry === undefined) {
             return false;
         }
-        if (coversChild(entry.type, type) && applies(entry)) {
+        if (entry.props !== undefined && coversChild(entry.type, type) && applies({ type: entry.type, props: entry.props })) {
             return true;
         }
         urn = entry.parent;

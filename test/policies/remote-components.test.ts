@@ -26,16 +26,21 @@ describe("policy pack over the analyzer protocol: multi-language components (aws
     }
     const architectural = (diagnostics: Diagnostic[]) => diagnostics.filter((d) => d.policy !== "image-reference-by-digest");
 
-    /** An awsx FargateService running an awsx ecr.Image; `expanded` adds what awsx's provider registers. */
-    function fargate(g: GraphBuilder, platform: string, runtimePlatform: Record<string, unknown> | undefined, expanded: boolean) {
-        const image = g.add("awsx:ecr:Image", "app-image", { repositoryUrl: "123456789012.dkr.ecr.us-west-2.amazonaws.com/app", context: "./app", platform });
+    /**
+     * An awsx FargateService running an awsx ecr.Image; `expanded` adds what awsx's provider
+     * registers. `seen`: whether Analyze got the components' inputs (the gate) or the provider's own
+     * registrations, which carry none (the CLI: source_eval.go sends a remote registration to
+     * Construct, and awsx's provider registers its components with `{}`).
+     */
+    function fargate(g: GraphBuilder, platform: string, runtimePlatform: Record<string, unknown> | undefined, expanded: boolean, seen = true) {
+        const image = g.add("awsx:ecr:Image", "app-image", seen ? { repositoryUrl: "123456789012.dkr.ecr.us-west-2.amazonaws.com/app", context: "./app", platform } : {});
         const imageUri = UNKNOWN;
         if (expanded) {
             g.add("docker-build:index:Image", "app-image", { push: true, platforms: [platform] }, { parent: image });
         }
         const taskDefinitionArgs = { container: { name: "app", image: imageUri, cpu: 256, memory: 512 }, ...(runtimePlatform ? { runtimePlatform } : {}) };
-        const service = g.add("awsx:ecs:FargateService", "web", { cluster: "arn:aws:ecs:us-west-2:123456789012:cluster/c", taskDefinitionArgs },
-            { deps: { taskDefinitionArgs: [image] } });
+        const service = g.add("awsx:ecs:FargateService", "web", seen ? { cluster: "arn:aws:ecs:us-west-2:123456789012:cluster/c", taskDefinitionArgs } : {},
+            { deps: seen ? { taskDefinitionArgs: [image] } : {} });
         const outputs = new Map<AnalyzerResourceInput, Record<string, unknown>>([[image, { imageUri }], [service, { service: UNKNOWN, taskDefinition: UNKNOWN }]]);
         if (expanded) {
             const nested = g.add("awsx:ecs:FargateTaskDefinition", "web", {}, { parent: service });
@@ -100,7 +105,7 @@ describe("policy pack over the analyzer protocol: multi-language components (aws
 
     it("reads an eks.Cluster's default node group: t3.medium (x86_64) unless set, none when skipped", async () => {
         for (const [inputs, expected] of [
-            [{}, "x86_64"], [{ instanceType: "m7g.large" }, "arm64"], [{ nodeGroupOptions: { instanceType: "c7g.large" } }, "arm64"],
+            [{ version: "1.31" }, "x86_64"], [{ version: "1.31", instanceType: "" }, "x86_64"], [{ instanceType: "m7g.large" }, "arm64"], [{ nodeGroupOptions: { instanceType: "c7g.large" } }, "arm64"],
             [{ skipDefaultNodeGroup: true }, undefined],
         ] as const) {
             const g = new GraphBuilder();
@@ -120,6 +125,23 @@ describe("policy pack over the analyzer protocol: multi-language components (aws
                 assert.deepEqual(policies, ["architecture-verifiable"], JSON.stringify(inputs));
             }
         }
+    });
+
+    it("judges the children, once, when Analyze got the provider's own registrations with no inputs (the real CLI)", async () => {
+        const g = new GraphBuilder("cli");
+        const { outputs } = fargate(g, "linux/arm64", undefined, true, false);
+        const found = architectural(await analyzeAll(g, outputs));
+        const task = g.resources.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition");
+        assert.deepEqual(found.map((d) => [d.policy, d.urn]), [["ecs-task-architecture-matches-image", task?.urn]]);
+        assert.match(found[0].message, /^ECS task definition 'web' runs x86_64 .* image 'app-image' \(awsx:ecr:Image\) is built for linux\/arm64/);
+    });
+
+    it("judges a user's aws.eks.NodeGroup parented to an eks.Cluster (the Cluster creates none of its own)", async () => {
+        const g = new GraphBuilder("own-node-group");
+        const cluster = g.add("eks:index:Cluster", "cluster", { skipDefaultNodeGroup: true });
+        const nodes = g.add("aws:eks/nodeGroup:NodeGroup", "extra", { amiType: "AL2023_ARM_64_STANDARD", instanceTypes: ["m5.large"] }, { parent: cluster });
+        const found = (await analyzeAll(g)).filter((d) => d.policy === "eks-nodegroup-architecture-consistent");
+        assert.deepEqual(found.map((d) => d.urn), [nodes.urn]);
     });
 
     it("judges the children when no Analyze saw the component's inputs (a state file: AnalyzeStack only)", async () => {

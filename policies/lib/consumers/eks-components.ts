@@ -28,7 +28,8 @@ function selfManaged(options: Record<string, unknown>, amiIdKey: string): NodeSh
     const amiId = read(options, amiIdKey);
     return {
         amiType: amiId !== undefined && amiId !== null && amiId !== "" ? EKS_CUSTOM_AMI_TYPE : read(options, "amiType"),
-        instanceTypes: instanceType === UNKNOWN ? UNKNOWN : [instanceType ?? EKS_COMPONENT_DEFAULT_INSTANCE_TYPE],
+        // nodegroup.ts: `args.instanceType || DEFAULT_INSTANCE_TYPE`, so an empty string is the default too.
+        instanceTypes: instanceType === UNKNOWN ? UNKNOWN : [instanceType || EKS_COMPONENT_DEFAULT_INSTANCE_TYPE],
     };
 }
 
