@@ -73,6 +73,27 @@ if (typeof Module.enableCompileCache === "function") {
 // Stack traces name the TypeScript lines (each output carries its source map inline), as under ts-node.
 process.setSourceMapsEnabled(true);
 
+// A TypeScript ES module imports its siblings by their output name (`import { x } from "./acl.js"`
+// for acl.ts, as module nodenext requires), which ts-node's ESM resolver and tsc map back to the
+// source. Compiled to CommonJS here, the import is a require of a file that does not exist: within
+// a project the gate runs, a relative `.js`/`.mjs`/`.cjs` request whose file is missing resolves
+// to its `.ts`/`.mts`/`.cts` source instead. Installed only while such a project runs (its frame
+// would otherwise sit in every require's stack).
+const resolveFilename = Module._resolveFilename;
+function resolveTypeScriptSource(request, parent, ...rest) {
+    try {
+        return resolveFilename.call(this, request, parent, ...rest);
+    } catch (error) {
+        const from = parent?.filename;
+        const source = /^\.\.?\//.test(request) && typeof from === "string" && projectScopes.some((s) => from.startsWith(s.root))
+            ? request.replace(/\.(m|c)?js$/, (_, kind) => `.${kind ?? ""}ts`) : request;
+        if (source === request) {
+            throw error;
+        }
+        return resolveFilename.call(this, source, parent, ...rest);
+    }
+}
+
 /**
  * @pulumi/pulumi cmd/run/run.js `run`: ts-node gets the project's tsconfig.json (`project`), and as
  * `compilerOptions` run.js's defaults under the file's own `compilerOptions` (read as
@@ -94,35 +115,21 @@ function useProjectTsconfig(projectRoot, tsconfig) {
         service: undefined,
     };
     projectScopes.unshift(scope);
+    Module._resolveFilename = resolveTypeScriptSource;
     return () => {
         const index = projectScopes.indexOf(scope);
         if (index >= 0) {
             projectScopes.splice(index, 1);
+        }
+        if (projectScopes.length === 0) {
+            Module._resolveFilename = resolveFilename;
         }
     };
 }
 
 module.exports = { useProjectTsconfig };
 
-// A TypeScript ES module imports its siblings by their output name (`import { x } from "./acl.js"`
-// for acl.ts, as module nodenext requires), which ts-node's ESM resolver and tsc map back to the
-// source. Compiled to CommonJS here, the import is a require of a file that does not exist: within
-// a project the gate runs, a relative `.js`/`.mjs`/`.cjs` request whose file is missing resolves
-// to its `.ts`/`.mts`/`.cts` source instead.
-const resolveFilename = Module._resolveFilename;
-Module._resolveFilename = function resolveTypeScriptSource(request, parent, ...rest) {
-    try {
-        return resolveFilename.call(this, request, parent, ...rest);
-    } catch (error) {
-        const from = parent?.filename;
-        const source = /^\.\.?\//.test(request) && typeof from === "string" && projectScopes.some((s) => from.startsWith(s.root))
-            ? request.replace(/\.(m|c)?js$/, (_, kind) => `.${kind ?? ""}ts`) : request;
-        if (source === request) {
-            throw error;
-        }
-        return resolveFilename.call(this, source, parent, ...rest);
-    }
-};
+
 
 require.extensions[".ts"] = function loadTypeScript(module, filename) {
     if (filename.includes(`${path.sep}node_modules${path.sep}`)) {

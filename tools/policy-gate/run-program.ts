@@ -129,6 +129,18 @@ export async function runProgramUnderMocks(entry: string, project: string, stack
  * compiled to CommonJS here and read the same way.
  */
 async function loadProgram(entry: string, esModule: boolean, warnings: string[], relativeTo: string): Promise<unknown> {
+    // Enough frames that the program's own line is still in the stack under Node's module loader
+    // (deeper on Node 22+), where program-failure.ts looks for it.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = Math.max(stackTraceLimit, 50);
+    try {
+        return await loadProgramModule(entry, esModule, warnings, relativeTo);
+    } finally {
+        Error.stackTraceLimit = stackTraceLimit;
+    }
+}
+
+async function loadProgramModule(entry: string, esModule: boolean, warnings: string[], relativeTo: string): Promise<unknown> {
     if (esModule && /\.m?js$/.test(entry)) {
         // An ES module is never unloaded; a fresh URL runs the entry again.
         const url = pathToFileURL(entry);
