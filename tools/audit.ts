@@ -45,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
     const file = positionals[0];
     const err = styleFor(process.stderr);
     try {
-        const state = readStateDocument(path.resolve(base, file));
+        const state = readStateDocument(path.resolve(base, file), file);
         if (state.resources.length === 0) {
             // policy_analyze.go: nothing to analyze, no pack started, exit 0.
             await writeAll(process.stderr, `File ${file} has no resources; nothing to analyze.\n`);

@@ -108,6 +108,14 @@ describe("the audit speaks to the pack as `pulumi policy analyze --file` does", 
             }
         });
 
+        it("reads JSON nulls as empty values, as Go's decoder does (the engine's own checkpoints have them)", () => {
+            const [resource] = parseStateDocument(doc({ version: 3, deployment: { resources: [{
+                urn: "urn:pulumi:s::p::aws:s3/bucket:Bucket::b", type: "aws:s3/bucket:Bucket", custom: true, id: "b", parent: null,
+                inputs: { x: 1 }, outputs: null, dependencies: null, propertyDependencies: { x: null },
+            }] } }), "f.json").resources;
+            assert.deepEqual([resource.parent, resource.outputs, resource.dependencies, resource.propertyDependencies], [undefined, undefined, undefined, { x: [] }]);
+        });
+
         it("checks every URN, a resource pending deletion's too (policy_analyze.go)", () => {
             assert.equal(refused(doc({ version: 3, deployment: { resources: [{ urn: "urn:pulumi:s::p", type: "t", delete: true }] } })),
                 "state file f.json contains a resource with an invalid URN \"urn:pulumi:s::p\"");

@@ -18,34 +18,39 @@ const NAME_DELIMITER = "::";
 /** One line naming the file and what is wrong with it (exit 2). */
 export class StateFileError extends Error {}
 
-const stringList = z.array(z.string());
+// Go's decoder reads a JSON null as the field's empty value (the engine's own checkpoints hold
+// `"propertyDependencies": {"x": null}`): here null is read as absent, an empty list or map.
+const stringList = z.array(z.string()).nullish().transform((v) => v ?? undefined);
+const propertyMap = z.record(z.unknown()).nullish().transform((v) => v ?? undefined);
+const optional = <T extends z.ZodTypeAny>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
 const resourceSchema = z.object({
     urn: z.string(),
-    custom: z.boolean().optional(),
-    delete: z.boolean().optional(),
-    id: z.string().optional(),
+    custom: optional(z.boolean()),
+    delete: optional(z.boolean()),
+    id: optional(z.string()),
     type: z.string(),
-    inputs: z.record(z.unknown()).optional(),
-    outputs: z.record(z.unknown()).optional(),
-    parent: z.string().optional(),
-    protect: z.boolean().optional(),
-    external: z.boolean().optional(),
-    dependencies: stringList.optional(),
-    provider: z.string().optional(),
-    propertyDependencies: z.record(stringList).optional(),
-    pendingReplacement: z.boolean().optional(),
-    additionalSecretOutputs: stringList.optional(),
-    aliases: stringList.optional(),
-    customTimeouts: z.object({ create: z.number().optional(), update: z.number().optional(), delete: z.number().optional() }).optional(),
-    retainOnDelete: z.boolean().optional(),
-    ignoreChanges: stringList.optional(),
+    inputs: propertyMap,
+    outputs: propertyMap,
+    parent: optional(z.string()),
+    protect: optional(z.boolean()),
+    external: optional(z.boolean()),
+    dependencies: stringList,
+    provider: optional(z.string()),
+    propertyDependencies: z.record(z.array(z.string()).nullable()).nullish()
+        .transform((v) => (v === null || v === undefined ? undefined : Object.fromEntries(Object.entries(v).map(([k, urns]) => [k, urns ?? []])))),
+    pendingReplacement: optional(z.boolean()),
+    additionalSecretOutputs: stringList,
+    aliases: stringList,
+    customTimeouts: optional(z.object({ create: optional(z.number()), update: optional(z.number()), delete: optional(z.number()) })),
+    retainOnDelete: optional(z.boolean()),
+    ignoreChanges: stringList,
 }).passthrough();
 
 const deploymentSchema = z.object({
-    manifest: z.object({}).passthrough().optional(),
-    secrets_providers: z.object({ type: z.string() }).passthrough().optional(),
-    resources: z.array(resourceSchema).optional(),
-    pending_operations: z.array(z.unknown()).optional(),
+    manifest: optional(z.object({}).passthrough()),
+    secrets_providers: optional(z.object({ type: z.string().optional() }).passthrough()),
+    resources: optional(z.array(resourceSchema)),
+    pending_operations: optional(z.array(z.unknown())),
 }).passthrough();
 
 export type StateResource = z.infer<typeof resourceSchema>;
@@ -164,12 +169,13 @@ export function parseStateDocument(text: string, file: string): StateDocument {
     return { resources, secrets: resources.reduce((n, r) => n + countSecrets(r.inputs) + countSecrets(r.outputs), 0) };
 }
 
-export function readStateDocument(file: string): StateDocument {
+/** Reads `file`; messages name it as `shown` (what the user typed, as policy_analyze.go names it). */
+export function readStateDocument(file: string, shown: string = file): StateDocument {
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (err) {
-        throw new StateFileError(`could not open file: ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw new StateFileError(`could not open file: ${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
-    return parseStateDocument(text, file);
+    return parseStateDocument(text, shown);
 }

@@ -17,6 +17,7 @@ import { RecordedResource, unwrapSecrets } from "../recording-monitor";
 import { REDACTED, redactStateSecrets } from "../engine/wire";
 import { AnalyzerProvider, AnalyzerResourceInput, Diagnostic, TrafficRecorder } from "./analyzer-client";
 import { propertiesForAnalyzer } from "./engine-view";
+import { withoutEmptyLists } from "./resource-analysis";
 import { GateReport, ReportDiagnostic, ReportRemediation, stateReportResource } from "./gate";
 import { REGISTRY_RULES, defaultPackConfig, readJsonFile, resolvePackConfig, withoutRegistryLookups } from "./pack-config";
 import { serviceRows } from "./service-table";
@@ -73,7 +74,8 @@ export async function runAudit(options: AuditOptions): Promise<GateReport> {
             notices.push(`registry rules (${REGISTRY_RULES.join(", ")}) not run: \`--registry\` reads every deployed image from its registry`);
         }
 
-        const providers = new Map(live.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => [r.urn, r]));
+        // analyze_snapshot.go buildSnapshotProviderMap: every provider of the state, deleted ones too, the last of a URN winning.
+        const providers = new Map(options.state.resources.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => [r.urn, r]));
         const providerOf = (r: StateResource): AnalyzerProvider | undefined => {
             const reference = r.provider ?? "";
             const provider = reference === "" ? undefined : providers.get(reference.slice(0, reference.lastIndexOf("::")));
@@ -81,7 +83,8 @@ export async function runAudit(options: AuditOptions): Promise<GateReport> {
         };
         const analyzerResource = (r: StateResource, properties: Record<string, unknown>): AnalyzerResourceInput => ({
             urn: r.urn, type: r.type, name: urnName(r.urn), properties, parent: r.parent ?? "",
-            dependencies: r.dependencies ?? [], propertyDependencies: r.propertyDependencies ?? {}, protect: r.protect ?? false,
+            // analyzer_plugin.go AnalyzeStack: a key with no dependencies is not sent.
+            dependencies: r.dependencies ?? [], propertyDependencies: withoutEmptyLists(r.propertyDependencies ?? {}), protect: r.protect ?? false,
             options: {
                 ignoreChanges: r.ignoreChanges ?? [], additionalSecretOutputs: r.additionalSecretOutputs ?? [],
                 customTimeouts: { create: r.customTimeouts?.create ?? 0, update: r.customTimeouts?.update ?? 0, delete: r.customTimeouts?.delete ?? 0 },
@@ -110,8 +113,11 @@ export async function runAudit(options: AuditOptions): Promise<GateReport> {
         const stackDiagnostics = await pack.analyzeStack(live.map((r) => analyzerResource(r, propertiesForAnalyzer(redacted(r.outputs)))));
         // analyze_snapshot.go resolveStackPolicyViolationURN: a diagnostic naming no resource of the state goes to the root Stack.
         const known = new Set(live.map((r) => r.urn));
-        const root = live.find((r) => r.type === ROOT_STACK_TYPE && (r.parent ?? "") === "")?.urn
-            ?? (named ? generateUrn(named.stack, named.project, "", ROOT_STACK_TYPE, `${named.project}-${named.stack}`) : "");
+        // snapshotRootStackURN: the state's root Stack (deleted resources searched too), else the
+        // default one of the first resource's stack and project.
+        const first = options.state.resources[0] && urnStackAndProject(options.state.resources[0].urn);
+        const root = options.state.resources.find((r) => r.type === ROOT_STACK_TYPE && (r.parent ?? "") === "")?.urn
+            ?? (first ? generateUrn(first.stack, first.project, "", ROOT_STACK_TYPE, `${first.project}-${first.stack}`) : "");
         for (const d of stackDiagnostics) {
             diagnostics.push({ ...d, urn: known.has(d.urn) ? d.urn : root, level: d.level === "remediate" ? "mandatory" : d.level });
         }
