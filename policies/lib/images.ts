@@ -12,6 +12,11 @@ export const IMAGE_TYPES = {
 
 const IMAGE_TYPE_SET = new Set<string>(Object.values(IMAGE_TYPES));
 
+/** Whether a resource type builds or assembles container images ({@link IMAGE_TYPES}). */
+export function isImageType(type: string): boolean {
+    return IMAGE_TYPE_SET.has(type);
+}
+
 /** What the stack says about the platform of one image resource. */
 export type ImagePlatforms =
     /** Built for exactly these architectures (more than one: a multi-platform manifest list). */

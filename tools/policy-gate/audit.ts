@@ -9,7 +9,6 @@
  * parent, dependencies and property dependencies from the state. Secrets are redacted to
  * "[secret]", as the engine's blinding provider does when it cannot decrypt them.
  */
-import * as fs from "fs";
 import * as path from "path";
 import { generateUrn, ROOT_STACK_TYPE } from "../engine/urn";
 import { StateDocument, StateResource, urnName, urnStackAndProject } from "../engine/state-document";
@@ -18,8 +17,8 @@ import { REDACTED, redactStateSecrets } from "../engine/wire";
 import { AnalyzerProvider, AnalyzerResourceInput, Diagnostic, TrafficRecorder } from "./analyzer-client";
 import { propertiesForAnalyzer } from "./engine-view";
 import { withoutEmptyLists } from "./resource-analysis";
-import { GateReport, ReportDiagnostic, ReportRemediation, stateReportResource } from "./gate";
-import { REGISTRY_RULES, defaultPackConfig, readJsonFile, resolvePackConfig, withoutRegistryLookups } from "./pack-config";
+import { GateReport, ReportDiagnostic, ReportRemediation, nothingCheckedNotice, stackDiagnosticsIn, stateReportResource } from "./gate";
+import { REGISTRY_RULES, defaultPackConfig, resolvePackConfig, stackPackConfig, withoutRegistryLookups } from "./pack-config";
 import { serviceRows } from "./service-table";
 import { WORKSPACE_PACK_DIR, startWorkspacePack } from "./workspace-pack";
 
@@ -51,9 +50,7 @@ export async function runAudit(options: AuditOptions): Promise<GateReport> {
     const live = options.state.resources.filter((r) => r.delete !== true);
     const named = stateStack(live);
     const stack = options.stack ?? named?.stack ?? "unknown";
-    const defaultConfigFile = path.join(WORKSPACE_PACK_DIR, "config", `${stack}.json`);
-    const configFile = options.policyPackConfig ?? (fs.existsSync(defaultConfigFile) ? defaultConfigFile : undefined);
-    const rawPackConfig = configFile === undefined ? undefined : readJsonFile(configFile);
+    const packConfig = stackPackConfig(WORKSPACE_PACK_DIR, stack, options.policyPackConfig);
     const notices: string[] = [];
     if (options.state.secrets > 0) {
         // policy_analyze.go's warning when it falls back to the blinding provider, with the count.
@@ -66,7 +63,7 @@ export async function runAudit(options: AuditOptions): Promise<GateReport> {
     try {
         pack.recordTraffic(options.onTraffic);
         const info = await pack.getAnalyzerInfo();
-        const { config, warnings } = rawPackConfig === undefined ? defaultPackConfig(info) : resolvePackConfig(rawPackConfig, info, configFile ?? "");
+        const { config, warnings } = packConfig.file === undefined ? defaultPackConfig(info) : resolvePackConfig(packConfig.raw, info, packConfig.file);
         if (info.supportsConfig) {
             await pack.configure(options.registry ? config : withoutRegistryLookups(config));
         }
@@ -118,15 +115,13 @@ export async function runAudit(options: AuditOptions): Promise<GateReport> {
         const first = options.state.resources[0] && urnStackAndProject(options.state.resources[0].urn);
         const root = options.state.resources.find((r) => r.type === ROOT_STACK_TYPE && (r.parent ?? "") === "")?.urn
             ?? (first ? generateUrn(first.stack, first.project, "", ROOT_STACK_TYPE, `${first.project}-${first.stack}`) : "");
-        for (const d of stackDiagnostics) {
-            diagnostics.push({ ...d, urn: known.has(d.urn) ? d.urn : root, level: d.level === "remediate" ? "mandatory" : d.level });
-        }
+        diagnostics.push(...stackDiagnosticsIn(stackDiagnostics, known, root));
 
         const report: ReportDiagnostic[] = diagnostics.map((d) => ({ policy: d.policy, urn: d.urn, level: d.level, message: d.message }));
         const recorded = live.map(asRecorded);
         const services = serviceRows(recorded, report);
         if (services.length === 0) {
-            notices.push(`nothing to check: none of the ${live.length} resources runs a container image, so no architecture was checked`);
+            notices.push(nothingCheckedNotice(live.length));
         }
         return {
             project: named?.project ?? path.basename(options.file),
@@ -136,8 +131,8 @@ export async function runAudit(options: AuditOptions): Promise<GateReport> {
             diagnostics: report,
             remediations,
             services,
-            configSource: configFile === undefined ? "pack defaults" : path.relative(process.cwd(), configFile) || configFile,
-            usedPackDefaults: configFile === undefined,
+            configSource: packConfig.source,
+            usedPackDefaults: packConfig.usedPackDefaults,
             notices,
             warnings,
         };

@@ -1,4 +1,3 @@
-import * as fs from "fs";
 import * as path from "path";
 import { parseStackConfig } from "../../infra/config";
 import { deploymentNotices } from "../../infra/deployment-notices";
@@ -8,8 +7,8 @@ import { REDACTED, redactStateSecrets } from "../engine/wire";
 import { PriorState, StepAction } from "../engine/prior-state";
 import { StateDocument, StateResource, urnName } from "../engine/state-document";
 import { ProjectFile, readProjectFile, readStackFile } from "../stack-file";
-import { EnforcementLevel, TrafficRecorder } from "./analyzer-client";
-import { REGISTRY_RULES, readJsonFile } from "./pack-config";
+import { Diagnostic, EnforcementLevel, TrafficRecorder } from "./analyzer-client";
+import { REGISTRY_RULES, stackPackConfig } from "./pack-config";
 import { PackSession, PackVerdicts } from "./pack-session";
 import { AnalysisCounts, ReportRemediation, withoutEmptyLists } from "./resource-analysis";
 export type { ReportRemediation } from "./resource-analysis";
@@ -105,10 +104,7 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
         ? deploymentNotices(parseStackConfig(stackFile.config, { stack: options.stack, projectRoot }))
         : [];
 
-    const packDir = options.packDir ?? WORKSPACE_PACK_DIR;
-    const defaultConfigFile = path.join(packDir, "config", `${options.stack}.json`);
-    const configFile = options.policyPackConfig ?? (fs.existsSync(defaultConfigFile) ? defaultConfigFile : undefined);
-    const rawPackConfig = configFile === undefined ? undefined : readJsonFile(configFile);
+    const packConfig = stackPackConfig(options.packDir ?? WORKSPACE_PACK_DIR, options.stack, options.policyPackConfig);
 
     progress(`starting the policy pack and running ${path.relative(process.cwd(), project.entry) || project.entry} for stack '${options.stack}' (${view})…`);
     const programWarnings = [...project.entryWarnings];
@@ -125,8 +121,8 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
             config: stackFile.config,
             configSecretKeys: stackFile.secretKeys,
         },
-        rawPackConfig,
-        configFile,
+        rawPackConfig: packConfig.raw,
+        configFile: packConfig.file,
         registry: options.registry ?? false,
     }, options.onTraffic);
     const onCounts = options.onCounts;
@@ -176,9 +172,7 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
         // belongs to the default root Stack URN.
         const known = new Set(recorded.map((r) => r.urn));
         const rootStackUrn = generateUrn(options.stack, project.name, "", ROOT_STACK_TYPE, `${project.name}-${options.stack}`);
-        const diagnostics = [...verdicts.diagnostics, ...verdicts.stackDiagnostics.map((d) => ({
-            ...d, urn: known.has(d.urn) ? d.urn : rootStackUrn, level: d.level === "remediate" ? "mandatory" as const : d.level,
-        }))];
+        const diagnostics = [...verdicts.diagnostics, ...stackDiagnosticsIn(verdicts.stackDiagnostics, known, rootStackUrn)];
         const unexpanded = unexpandedComponents(recorded, ready.value.config);
         notices.push(...unexpanded.notices);
         const reportDiagnostics = [...diagnostics.map((d) => ({ policy: d.policy, urn: d.urn, level: d.level, message: d.message })),
@@ -187,9 +181,7 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
         const deletes = prior?.unmatched().map((r) => stateReportResource(r, "delete")) ?? [];
         const services = [...serviceRows(inProgramOrder, reportDiagnostics), ...deletedRows(deletes)];
         if (services.length === 0 && unexpanded.diagnostics.length === 0) {
-            // Never a bare PASS after checking nothing.
-            notices.push(`nothing to check: none of the ${recorded.length} resources runs a container image (an image Lambda, an ` +
-                "ECS task definition or service, an Express or App Runner service, a Kubernetes workload), so no architecture was checked");
+            notices.push(nothingCheckedNotice(recorded.length));
         }
         return {
             project: project.name,
@@ -199,8 +191,8 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
             diagnostics: reportDiagnostics,
             remediations: verdicts.remediations,
             services,
-            configSource: configFile === undefined ? "pack defaults" : path.relative(process.cwd(), configFile) || configFile,
-            usedPackDefaults: configFile === undefined,
+            configSource: packConfig.source,
+            usedPackDefaults: packConfig.usedPackDefaults,
             notices,
             warnings,
         };
@@ -219,6 +211,20 @@ function stackTags(project: ProjectFile): Record<string, string> {
         tags["pulumi:description"] = project.description;
     }
     return { ...tags, ...project.configTags };
+}
+
+/**
+ * analyze_snapshot.go: a stack diagnostic naming no resource of the stack belongs to the root Stack,
+ * and a remediate-level one that remains is mandatory.
+ */
+export function stackDiagnosticsIn(diagnostics: Diagnostic[], known: ReadonlySet<string>, rootStackUrn: string): Diagnostic[] {
+    return diagnostics.map((d) => ({ ...d, urn: known.has(d.urn) ? d.urn : rootStackUrn, level: d.level === "remediate" ? "mandatory" : d.level }));
+}
+
+/** Never a bare PASS after checking nothing: what the plan and the audit say when no resource runs an image. */
+export function nothingCheckedNotice(resources: number): string {
+    return `nothing to check: none of the ${resources} resources runs a container image (an image Lambda, an ECS task definition ` +
+        "or service, an Express or App Runner service, a Kubernetes workload), so no architecture was checked";
 }
 
 /** A resource of a state file as the report lists it (secrets redacted); `action` for `--state`'s deletes. */

@@ -73,6 +73,24 @@ export function resolvePackConfig(raw: unknown, pack: PackInfo, file: string): R
     return { config, warnings };
 }
 
+/** The policy config a run uses, and how the report names it. */
+export interface StackPackConfig {
+    file?: string;
+    raw?: unknown;
+    /** "pack defaults", or the file relative to where the command runs. */
+    source: string;
+    usedPackDefaults: boolean;
+}
+
+/** `--policy-pack-config`, else `<pack>/config/<stack>.json` when it exists, else the pack's defaults. */
+export function stackPackConfig(packDir: string, stack: string, explicit?: string): StackPackConfig {
+    const defaultFile = path.join(packDir, "config", `${stack}.json`);
+    const file = explicit ?? (fs.existsSync(defaultFile) ? defaultFile : undefined);
+    return file === undefined
+        ? { source: "pack defaults", usedPackDefaults: true }
+        : { file, raw: readJsonFile(file), source: path.relative(process.cwd(), file) || file, usedPackDefaults: false };
+}
+
 /** The pack's own levels, schema defaults and initialConfig: a run with no config file. */
 export function defaultPackConfig(pack: PackInfo): ResolvedPackConfig {
     return resolvePackConfig({}, pack, "(pack defaults)");

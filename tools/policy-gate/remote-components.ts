@@ -1,6 +1,6 @@
 import { CONSUMERS } from "../../policies/lib/consumers";
 import { isJudgedComponent } from "../../policies/lib/component-inputs";
-import { IMAGE_TYPES, StackIndex, describeResource } from "../../policies/lib/images";
+import { StackIndex, describeResource, isImageType } from "../../policies/lib/images";
 import { RecordedResource } from "../recording-monitor";
 import { PolicyConfig } from "./analyzer-client";
 import { ReportDiagnostic } from "./gate";
@@ -8,7 +8,6 @@ import { toGraph } from "./service-table";
 
 /** The rule whose level decides how an architecture the gate cannot see is judged. */
 const VERIFIABLE_RULE = "architecture-verifiable";
-const IMAGE_TYPE_SET = new Set<string>(Object.values(IMAGE_TYPES));
 
 export interface UnexpandedComponents {
     notices: string[];
@@ -34,7 +33,7 @@ export function unexpandedComponents(recorded: RecordedResource[], config: Recor
         counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
     }
     const types = [...counts.keys()].sort();
-    const judged = types.filter((type) => isJudgedComponent(type) || IMAGE_TYPE_SET.has(type));
+    const judged = types.filter((type) => isJudgedComponent(type) || isImageType(type));
     const notices = [`${unexpanded.length} multi-language ${unexpanded.length === 1 ? "component was" : "components were"} not ` +
         `expanded (the gate does not run their providers, so nothing they create is checked): ` +
         `${types.map((type) => `${type} ×${counts.get(type)}`).join(", ")}` +
@@ -52,7 +51,7 @@ export function unexpandedComponents(recorded: RecordedResource[], config: Recor
     const index = new StackIndex([...graph.values()]);
     for (const r of unexpanded) {
         const node = graph.get(r.urn);
-        if (node === undefined || isJudgedComponent(r.type) || CONSUMERS.has(r.type) || IMAGE_TYPE_SET.has(r.type) || excluded.has(r.name)) {
+        if (node === undefined || isJudgedComponent(r.type) || CONSUMERS.has(r.type) || isImageType(r.type) || excluded.has(r.name)) {
             continue;
         }
         const images = index.imagesBehind(node, Object.keys(node.propertyDependencies));
