@@ -12,6 +12,9 @@ const TYPE = "polyarch:compute:LambdaService";
 /** Lambda's own limits (MB and seconds). */
 export const LAMBDA_LIMITS = { minMemoryMb: 128, maxMemoryMb: 10240, minTimeoutSeconds: 1, maxTimeoutSeconds: 900 } as const;
 
+/** The timeout (seconds) a LambdaService gets when its args set none. */
+export const LAMBDA_DEFAULT_TIMEOUT_SECONDS = 30;
+
 /**
  * Memory (MB) of a function on a capacity provider (Lambda Managed Instances). The minimum is AWS's
  * ("The minimum supported function size is 2GB and 1 vCPU", Best practices for Lambda Managed
@@ -82,7 +85,7 @@ export class LambdaService extends pulumi.ComponentResource {
         const memorySize = args.memorySize ?? (managed
             ? Math.max(RUNTIME_DEFAULTS[arch].lambdaMemoryMb, LAMBDA_MANAGED_INSTANCES_LIMITS.minMemoryMb)
             : RUNTIME_DEFAULTS[arch].lambdaMemoryMb);
-        const timeout = args.timeout ?? 30;
+        const timeout = args.timeout ?? LAMBDA_DEFAULT_TIMEOUT_SECONDS;
         checkMemory(name, memorySize, managed);
         checkRange(name, "timeout", timeout, LAMBDA_LIMITS.minTimeoutSeconds, LAMBDA_LIMITS.maxTimeoutSeconds, "seconds");
         checkCapacityProvider(name, arch, args.capacityProvider);

@@ -17,8 +17,12 @@ import { GateOptions, GateReport, runGate } from "./policy-gate/gate";
 import { ProgramError } from "./policy-gate/program-error";
 import { ProgressLine } from "./policy-gate/progress-line";
 import { renderHuman, styleFor } from "./policy-gate/render";
+import { costJson } from "./cost/cost-json";
+import { livePricesOrTable, tablePrices } from "./cost/live-prices";
+import { renderMarkdown } from "./report/markdown";
 
-const USAGE = "usage: npm run plan -- [--stack <name>] [--json] [--update] [--registry] [--policy-pack-config FILE] [--project DIR] [--state FILE]";
+const USAGE = "usage: npm run plan -- [--stack <name>] [--json|--markdown] [--update] [--registry] [--policy-pack-config FILE] [--project DIR] " +
+    "[--state FILE] [--prices table|live]";
 
 export interface PlanArgs {
     stack: string;
@@ -32,6 +36,10 @@ export interface PlanArgs {
     project?: string;
     /** The deployed stack's `pulumi stack export`: the preview is an update's. */
     state?: string;
+    /** One Markdown document (the pull request's summary) instead of the terminal report. */
+    markdown: boolean;
+    /** Where the cost estimate's prices come from: the dated table (default) or the AWS Price List API. */
+    prices: "table" | "live";
 }
 
 export class UsageError extends Error {}
@@ -80,7 +88,7 @@ export function nodeVersionWarning(version: string = process.versions.node): str
 }
 
 export function parseArgs(argv: string[], base: string = invocationDirectory()): PlanArgs | "help" {
-    const args: PlanArgs = { stack: "dev", json: false, update: false, registry: false };
+    const args: PlanArgs = { stack: "dev", json: false, update: false, registry: false, markdown: false, prices: "table" };
     for (let i = 0; i < argv.length; i++) {
         const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
         const value = () => {
@@ -101,6 +109,17 @@ export function parseArgs(argv: string[], base: string = invocationDirectory()):
             case "--update":
                 args.update = true;
                 break;
+            case "--markdown":
+                args.markdown = true;
+                break;
+            case "--prices": {
+                const source = value();
+                if (source !== "table" && source !== "live") {
+                    throw new UsageError(`--prices takes 'table' (the dated price table, the default) or 'live' (the AWS Price List API), got '${source}'\n${USAGE}`);
+                }
+                args.prices = source;
+                break;
+            }
             case "--registry":
                 args.registry = true;
                 break;
@@ -119,6 +138,9 @@ export function parseArgs(argv: string[], base: string = invocationDirectory()):
             default:
                 throw new UsageError(`unknown argument '${argv[i]}'\n${USAGE}`);
         }
+    }
+    if (args.json && args.markdown) {
+        throw new UsageError(`--json and --markdown each print the whole report; choose one\n${USAGE}`);
     }
     if (args.state !== undefined && args.update) {
         throw new UsageError(`--state plans the preview of an update of the deployed stack; leave out --update\n${USAGE}`);
@@ -141,7 +163,7 @@ export async function main(argv: string[], gate: Pick<GateOptions, "onPackClosed
     }
     const err = styleFor(process.stderr);
     // On a terminal (and not for --json), a status line counts registrations and verdicts.
-    const line = args.json ? undefined : ProgressLine.for(process.stderr);
+    const line = args.json || args.markdown ? undefined : ProgressLine.for(process.stderr);
     // The first progress line means the config was valid and the program is starting.
     let programStarted = false;
     const progress = (message: string) => {
@@ -165,6 +187,7 @@ export async function main(argv: string[], gate: Pick<GateOptions, "onPackClosed
                 view: args.update ? "update" : "preview",
                 registry: args.registry,
                 state,
+                cost: { prices: args.prices === "live" ? (region) => livePricesOrTable(region) : tablePrices },
                 ...gate,
             });
         } finally {
@@ -175,8 +198,10 @@ export async function main(argv: string[], gate: Pick<GateOptions, "onPackClosed
         if (args.json) {
             // The JSON document's shape is fixed; notices go to stderr beside it.
             await writeAll(process.stderr, report.notices.map((notice) => `notice: ${notice}\n`).join(""));
-            const { stack, view, resources, diagnostics, remediations } = report;
-            await writeAll(process.stdout, `${JSON.stringify({ stack, view, resources, diagnostics, remediations }, null, 2)}\n`);
+            const { stack, view, resources, diagnostics, remediations, cost } = report;
+            await writeAll(process.stdout, `${JSON.stringify({ stack, view, resources, diagnostics, remediations, cost: cost && costJson(cost) }, null, 2)}\n`);
+        } else if (args.markdown) {
+            await writeAll(process.stdout, await renderMarkdown(report));
         } else {
             await writeAll(process.stdout, `${renderHuman(report, styleFor(process.stdout))}\n`);
         }

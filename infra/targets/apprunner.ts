@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AppRunnerService } from "../../components/apprunner";
 import { APPRUNNER_INSTANCE_SIZES } from "../../components/compute-sizes";
+import { HOURS_PER_MONTH } from "../../components/prices";
 import { checkSize } from "./sizes";
 import { commonServiceKeys, healthPathSchema, portSchema } from "./service-schema";
 import { TargetModule } from "./target-module";
@@ -13,6 +14,11 @@ export const schema = z.object({
     memory: z.number().int().optional(),
     port: portSchema.optional(),
     healthPath: healthPathSchema.optional(),
+    /**
+     * What the plan's cost estimate assumes (README "What arm64 saves"): the hours a month an instance
+     * serves requests; App Runner bills idle provisioned instances for memory only.
+     */
+    usage: z.object({ activeHoursPerMonth: z.number().min(0).max(HOURS_PER_MONTH).optional() }).strict().optional(),
 }).strict();
 
 /** App Runner (x86_64 only; closed to new customers since 2026-04-30, kept for existing ones). */

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { z } from "zod";
-import { LAMBDA_LIMITS, LAMBDA_MANAGED_INSTANCES_LIMITS, LambdaService } from "../../components/lambda";
+import { LAMBDA_DEFAULT_TIMEOUT_SECONDS, LAMBDA_LIMITS, LAMBDA_MANAGED_INSTANCES_LIMITS, LambdaService } from "../../components/lambda";
 import { LambdaCapacityProvider } from "../../components/lambda-capacity-provider";
 import { instanceTypeProblem } from "../../components/platform";
 import { ConfigError } from "../config-error";
@@ -20,6 +20,11 @@ export const schema = z.object({
      * stack's private subnets, with these instance types (default the catalog's for the architecture).
      */
     capacityProvider: z.object({ instanceTypes: z.array(z.string()).min(1).optional() }).strict().optional(),
+    /** What the plan's cost estimate assumes (README "What arm64 saves"); nothing is deployed from it. */
+    usage: z.object({
+        requestsPerMonth: z.number().int().min(0).max(1e12).optional(),
+        averageDurationMs: z.number().positive().max(LAMBDA_LIMITS.maxTimeoutSeconds * 1000).optional(),
+    }).strict().optional(),
 }).strict();
 
 /** Container-image Lambda functions, optionally on a Lambda Managed Instances capacity provider. */
@@ -36,6 +41,11 @@ export const lambdaTarget: TargetModule<"lambda"> = {
             throw new ConfigError(at("memory"), `got ${service.memory}; a function on a capacityProvider (Lambda Managed Instances) ` +
                 `needs at least ${LAMBDA_MANAGED_INSTANCES_LIMITS.minMemoryMb} MB, AWS's minimum function size (2 GB and 1 vCPU); ` +
                 `set memory to ${LAMBDA_MANAGED_INSTANCES_LIMITS.minMemoryMb} or more (the default there), or drop capacityProvider`);
+        }
+        const timeoutMs = (service.timeout ?? LAMBDA_DEFAULT_TIMEOUT_SECONDS) * 1000;
+        if (service.usage?.averageDurationMs !== undefined && service.usage.averageDurationMs > timeoutMs) {
+            throw new ConfigError(at("usage.averageDurationMs"), `got ${service.usage.averageDurationMs}; an invocation ends at the ` +
+                `function's timeout (${timeoutMs} ms), so its average cannot be longer; lower it or raise timeout`);
         }
         (service.capacityProvider?.instanceTypes ?? []).forEach((type, index) => {
             const problem = instanceTypeProblem(type, service.architecture, "the service");

@@ -340,6 +340,35 @@ export function instanceTypeProblem(instanceType: string, arch: Architecture, ho
         : `'${instanceType}' is ${actual} but ${holder} is ${arch}; use ${arch} types such as '${DEFAULT_INSTANCE_TYPES[arch][0]}'`;
 }
 
+/**
+ * Graviton families and their x86_64 siblings of the same generation and purpose (general,
+ * compute, memory, burstable): same sizes, same vCPU and memory per size, so `m7g.large` and
+ * `m7i.large` are the two answers to one sizing. The plan's cost alternatives and the price table's
+ * test (a Graviton instance costs less than its sibling) read this.
+ */
+export const GRAVITON_X86_SIBLINGS: Readonly<Record<string, string>> = {
+    t4g: "t3",
+    m6g: "m6i", m7g: "m7i", m8g: "m8i",
+    c6g: "c6i", c7g: "c7i", c8g: "c8i",
+    r6g: "r6i", r7g: "r7i", r8g: "r8i",
+};
+
+/**
+ * The instance type of the same size in the sibling family of `arch` (`m7g.large` → `m7i.large`
+ * for x86_64); the type itself when it already is `arch`; undefined when the catalog knows no sibling.
+ */
+export function siblingInstanceType(instanceType: string, arch: Architecture): string | undefined {
+    if (instanceTypeArchitecture(instanceType) === arch) {
+        return instanceType;
+    }
+    const family = instanceFamily(instanceType);
+    const size = instanceType.trim().toLowerCase().split(".")[1];
+    const sibling = family === undefined ? undefined : arch === "x86_64"
+        ? GRAVITON_X86_SIBLINGS[family]
+        : Object.keys(GRAVITON_X86_SIBLINGS).find((graviton) => GRAVITON_X86_SIBLINGS[graviton] === family);
+    return sibling === undefined ? undefined : `${sibling}.${size}`;
+}
+
 /** The architecture a target runs when a service does not choose one. */
 export function defaultArchitecture(target: ComputeTarget): Architecture {
     return TARGETS[target].defaultArchitecture;

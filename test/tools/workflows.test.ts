@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { REPO } from "../support/plan-cli";
@@ -25,7 +26,12 @@ describe(".github/workflows", function () {
     it("gates pull requests: npm ci, npm test, the offline gate for dev and prod, then previews with the pack", () => {
         const pr = read("pull-request.yml");
         const steps = pr.jobs.test.steps.map((s: any) => s.run).filter(Boolean);
-        assert.deepEqual(steps, ["npm ci", "sudo apt-get update && sudo apt-get install -y --no-install-recommends docker-registry", "npm test", "npm run plan -- --stack dev", "npm run plan -- --stack prod"]);
+        assert.deepEqual(steps.slice(0, 3), ["npm ci", "sudo apt-get update && sudo apt-get install -y --no-install-recommends docker-registry", "npm test"]);
+        assert.deepEqual(steps.slice(3), [
+            "set -o pipefail\nnpm run -s plan -- --stack dev --markdown | tee plan-dev.md >> \"$GITHUB_STEP_SUMMARY\"\n",
+            "set -o pipefail\nnpm run -s plan -- --stack prod --markdown | tee plan-prod.md >> \"$GITHUB_STEP_SUMMARY\"\n",
+            "npm run -s pr:comment -- $(ls plan-dev.md plan-prod.md 2>/dev/null)",
+        ]);
         assert.deepEqual([pr.jobs["preview-dev"].with, pr.jobs["preview-prod"].with],
             [{ stack: "dev", command: "preview" }, { stack: "prod", command: "preview", runner: PROD_RUNNER }]);
         const pulumi = read("pulumi-stack.yml").jobs.pulumi.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions@"));
@@ -34,6 +40,34 @@ describe(".github/workflows", function () {
         const runs = read("pulumi-stack.yml").jobs.pulumi.steps.map((s: any) => s.run).filter(Boolean);
         assert.ok(runs.indexOf("npm run build --workspace policies") > runs.indexOf("npm ci"), "the pack is built before the CLI loads its main");
         assert.equal(pulumi.with.policyPackConfigs, "policies/config/${{ inputs.stack }}.json");
+    });
+
+    it("keeps one plan comment with the workflow's own token: pull-requests write on the test job only, written even after a failed gate", () => {
+        const pr = read("pull-request.yml");
+        assert.deepEqual(pr.permissions, { contents: "read" }, "the workflow's default stays read-only");
+        assert.deepEqual(pr.jobs.test.permissions, { contents: "read", "pull-requests": "write" });
+        const comment = (pr.jobs.test.steps as any[]).find((s) => String(s.run).includes("pr:comment"));
+        assert.deepEqual(comment.env, { GITHUB_TOKEN: "${{ secrets.GITHUB_TOKEN }}" });
+        assert.match(comment.if, /!cancelled\(\)/, "a failed gate's plan is commented too");
+        const prodGate = (pr.jobs.test.steps as any[]).find((s) => s.name === "Offline gate (prod)");
+        assert.match(prodGate.if, /!cancelled\(\)/, "prod's plan is written even when dev's gate failed");
+    });
+
+    it("the gate step writes the plan's Markdown to the job summary and keeps the gate's exit code", function () {
+        this.timeout(180_000);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "summary-"));
+        const summary = path.join(dir, "summary.md");
+        const step = (read("pull-request.yml").jobs.test.steps as any[]).find((s) => s.name === "Offline gate (dev)");
+        // Where there is no project `npm run` fails: the step must fail with it (pipefail), not take tee's 0.
+        const failed = spawnSync("bash", ["-e", "-c", step.run], { cwd: dir, encoding: "utf8", env: { ...process.env, GITHUB_STEP_SUMMARY: summary } });
+        assert.notEqual(failed.status, 0, "the gate's failure is the step's");
+        const inRepo = spawnSync("bash", ["-e", "-c", step.run.replace(/plan-dev\.md/g, path.join(dir, "plan-dev.md"))], { cwd: REPO, encoding: "utf8",
+            env: { ...process.env, GITHUB_STEP_SUMMARY: summary, NO_COLOR: "1" } });
+        assert.equal(inRepo.status, 0, inRepo.stderr);
+        const written = fs.readFileSync(summary, "utf8");
+        assert.match(written, /^## polyarch plan — stack dev$/m);
+        assert.equal(written, fs.readFileSync(path.join(dir, "plan-dev.md"), "utf8"));
+        fs.rmSync(dir, { recursive: true, force: true });
     });
 
     it("audits every deployed stack weekly: exports its state, then runs the audit against the registries", () => {

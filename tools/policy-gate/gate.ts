@@ -16,6 +16,11 @@ import { unexpandedComponents } from "./remote-components";
 import { runProgramUnderMocks } from "./run-program";
 import { ServiceRow, deletedRows, serviceRows } from "./service-table";
 import { WORKSPACE_PACK_DIR } from "./workspace-pack";
+import { RegistryConfig } from "../../policies/lib/registry-lookup";
+import { CostReport, estimateCost } from "../cost/estimate";
+import { ImageFacts } from "../cost/image-facts";
+import { PriceLookup } from "../cost/live-prices";
+import { usageByService } from "../cost/usage";
 
 /** What `secret` values look like in the report: never their plaintext. */
 export { REDACTED };
@@ -46,6 +51,8 @@ export interface GateOptions {
     onTraffic?: TrafficRecorder;
     /** `--state`: the deployed stack's `pulumi stack export`; the preview is then an update's (prior-state.ts). */
     state?: StateDocument;
+    /** Estimate what each workload costs (the plan's cost table): where the prices of the stack's region come from. */
+    cost?: { prices(region: string | undefined): Promise<PriceLookup> };
 }
 
 export interface ReportResource {
@@ -84,6 +91,8 @@ export interface GateReport {
     notices: string[];
     /** Policy config the engine accepts but that is probably a mistake (printed to stderr). */
     warnings: string[];
+    /** With GateOptions.cost: what each workload costs a month, and on the other architecture. */
+    cost?: CostReport;
 }
 
 /**
@@ -100,9 +109,8 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
     const project = readProjectFile(projectRoot);
     const stackFile = readStackFile(projectRoot, options.stack);
     // Validate before anything starts: a config error is exit 2 with nothing run.
-    const notices = project.name === "polyarch"
-        ? deploymentNotices(parseStackConfig(stackFile.config, { stack: options.stack, projectRoot }))
-        : [];
+    const settings = project.name === "polyarch" ? parseStackConfig(stackFile.config, { stack: options.stack, projectRoot }) : undefined;
+    const notices = settings === undefined ? [] : deploymentNotices(settings);
 
     const packConfig = stackPackConfig(options.packDir ?? WORKSPACE_PACK_DIR, options.stack, options.policyPackConfig);
 
@@ -183,6 +191,17 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
         if (services.length === 0 && unexpanded.diagnostics.length === 0) {
             notices.push(nothingCheckedNotice(recorded.length));
         }
+        let cost: CostReport | undefined;
+        if (options.cost !== undefined) {
+            const region = typeof stackFile.config["aws:region"] === "string" ? stackFile.config["aws:region"] : undefined;
+            const prices = await options.cost.prices(region);
+            notices.push(...prices.notices);
+            const registry = options.registry ? ready.value.config[REGISTRY_RULES[0]] as RegistryConfig | undefined : undefined;
+            cost = await estimateCost(inProgramOrder, {
+                prices: prices.book, region, usage: usageByService(settings?.services ?? []),
+                images: new ImageFacts(project.workingDirectory, registry),
+            });
+        }
         return {
             project: project.name,
             stack: options.stack,
@@ -195,6 +214,7 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
             usedPackDefaults: packConfig.usedPackDefaults,
             notices,
             warnings,
+            ...(cost === undefined ? {} : { cost }),
         };
     } finally {
         // Never leave the pack running: not on success, not on a failed program or a crashed pack.

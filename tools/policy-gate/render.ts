@@ -1,27 +1,7 @@
 import { GateReport } from "./gate";
-
-interface Style {
-    bold(text: string): string;
-    red(text: string): string;
-    yellow(text: string): string;
-    green(text: string): string;
-    dim(text: string): string;
-}
-
-/** ANSI colour only where a person reads a terminal (and NO_COLOR is unset). */
-export function styleFor(stream: NodeJS.WriteStream): Style {
-    const on = Boolean(stream.isTTY) && process.env.NO_COLOR === undefined;
-    const wrap = (code: string) => (text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
-    return { bold: wrap("1"), red: wrap("31"), yellow: wrap("33"), green: wrap("32"), dim: wrap("2") };
-}
-
-export function table(headers: string[], rows: string[][], cell: (text: string, column: number, row: number) => string): string {
-    const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const line = (values: string[], styled: (t: string, c: number) => string) =>
-        values.map((v, i) => styled(v.padEnd(widths[i]), i)).join("  ").trimEnd();
-    return [line(headers, (t) => t), line(widths.map((w) => "-".repeat(w)), (t) => t),
-        ...rows.map((r, rowIndex) => line(r, (t, c) => cell(t, c, rowIndex)))].join("\n");
-}
+import { renderCost } from "../cost/render-cost";
+import { Style, table } from "./text-table";
+export { Style, styleFor, table } from "./text-table";
 
 /** The human report: one row per workload, then diagnostics grouped by level, each with its fix. */
 export function renderHuman(report: GateReport, style: Style, command: "plan" | "audit" = "plan"): string {
@@ -62,6 +42,9 @@ export function renderHuman(report: GateReport, style: Style, command: "plan" | 
             out.push(style.dim(`    ${d.urn}`));
         }
         out.push("");
+    }
+    if (report.cost !== undefined) {
+        out.push(...renderCost(report.cost, style));
     }
     const mandatory = report.diagnostics.filter((d) => d.level === "mandatory").length;
     const advisory = report.diagnostics.filter((d) => d.level === "advisory").length;

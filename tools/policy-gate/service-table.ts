@@ -9,6 +9,8 @@ import { StepAction } from "../engine/prior-state";
 /** One line of the human table: a workload, the image it runs, and the verdict on the pair. */
 export interface ServiceRow {
     service: string;
+    /** The workload resource the row is for (the cost estimate's rows carry it too). */
+    urn: string;
     target: string;
     imagePlatform: string;
     computeArchitecture: string;
@@ -53,7 +55,7 @@ function computeArchitecture(arch: ComputeArchitectures, images: TracedImage[], 
 }
 
 /** The top-level component a resource belongs to (the service), or the resource itself. */
-function serviceOf(resource: GraphResource): GraphResource {
+export function serviceOf(resource: GraphResource): GraphResource {
     let current = resource;
     while (current.parent !== undefined && current.parent.type !== "pulumi:pulumi:Stack") {
         current = current.parent;
@@ -62,7 +64,7 @@ function serviceOf(resource: GraphResource): GraphResource {
 }
 
 /** Whether a component above `resource` was judged for it (the pack's judgedByAncestor, on the recorded inputs). */
-function judgedAbove(resource: GraphResource): boolean {
+export function judgedAbove(resource: GraphResource): boolean {
     for (let ancestor = resource.parent; ancestor !== undefined; ancestor = ancestor.parent) {
         if (coversChild(ancestor.type, resource.type) && componentApplies(ancestor)) {
             return true;
@@ -72,7 +74,7 @@ function judgedAbove(resource: GraphResource): boolean {
 }
 
 /** A node group's or @pulumi/eks component's architecture when consistent, from the recorded inputs. */
-function nodeArchitecture(resource: GraphResource): Architecture | undefined {
+export function nodeArchitecture(resource: GraphResource): Architecture | undefined {
     const result = nodeGroupArchitecture(resource);
     return result?.kind === "consistent" ? result.architecture : undefined;
 }
@@ -103,6 +105,7 @@ export function serviceRows(recorded: RecordedResource[], diagnostics: ReportDia
         const nodes = [...index.nodeGroupArchitectures];
         rows.push({
             service: serviceOf(resource).name,
+            urn: resource.urn,
             target: consumer.noun,
             imagePlatform: platforms,
             computeArchitecture: computeArchitecture(arch, images, nodes),
@@ -119,7 +122,7 @@ export function deletedRows(deleted: readonly ReportResource[]): ServiceRow[] {
     return deleted.flatMap((r) => {
         const consumer = CONSUMERS.get(r.type);
         return consumer === undefined ? [] : [{
-            service: r.name, target: consumer.noun, imagePlatform: "-", computeArchitecture: "-", runsOn: consumer.runsOn ?? "EKS nodes",
+            service: r.name, urn: r.urn, target: consumer.noun, imagePlatform: "-", computeArchitecture: "-", runsOn: consumer.runsOn ?? "EKS nodes",
             verdict: "ok" as const, action: "delete" as const,
         }];
     });
