@@ -65,29 +65,92 @@ export interface PriceRow {
     source: string;
 }
 
-/** One region's figures as AWS's pages show them; {@link PRICE_ROWS} turns them into rows. */
+/**
+ * One region's figures as AWS publishes them. A figure no source could be read for is left out,
+ * never filled from another region: the estimate then says what it could not price.
+ */
 interface RegionFigures {
     lambda: { gbSecond: Record<Architecture, number>; requestsPerMillion: number; managedInstancesFee: number };
-    fargate: { vcpuHour: Record<Architecture, number>; gbHour: Record<Architecture, number> };
-    /** Absent where App Runner is not offered. */
+    fargate: { vcpuHour: Partial<Record<Architecture, number>>; gbHour: Partial<Record<Architecture, number>> };
+    /** App Runner's active vCPU-hour and its memory GB-hour (the same for active and provisioned instances). */
     apprunner?: { vcpuHour: number; gbHour: number };
     eksClusterHour: number;
     albHour: number;
     ec2: Record<string, number>;
 }
 
+/**
+ * Lambda, every region here: AWS's calculator price file (calculator.aws meteredUnitMaps/lambda, as
+ * copied by remotion-dev/remotion packages/lambda/src/pricing/price-per-1-s.ts; artillery's table
+ * agrees); arm64 is 20% below x86_64 ("duration charges are 20 percent lower", AWS News Blog,
+ * 2021-09-29). Lambda Managed Instances: a 15% management fee on the instances' on-demand price plus
+ * the request charge, no duration charge (AWS Lambda pricing page; aws-samples/
+ * sample-aws-lambda-managed-instances tools/pricing-calculator, 2026-03). EKS: $0.10 per cluster-hour
+ * on standard support, no regional qualifier (AWS Containers blog, April 2024).
+ */
+const LAMBDA = { gbSecond: { x86_64: 0.0000166667, arm64: 0.0000133334 }, requestsPerMillion: 0.2, managedInstancesFee: 0.15 };
+const EKS_CLUSTER_HOUR = 0.1;
+
 const FIGURES: Readonly<Record<string, RegionFigures>> = {
+    // Fargate and the ALB: the AmazonECS and AWSELB price lists (2026-08-22); App Runner: its pricing
+    // page (US East, US West (Oregon), Europe (Ireland): $0.064/vCPU-hour, $0.007/GB-hour); EC2: the
+    // Price List API as of 2026-01-19 (karpenter-provider-aws zz_generated.pricing_aws.go).
     "us-east-1": {
-        lambda: { gbSecond: { x86_64: 0.0000166667, arm64: 0.0000133334 }, requestsPerMillion: 0.2, managedInstancesFee: 0.15 },
+        lambda: LAMBDA,
         fargate: { vcpuHour: { x86_64: 0.04048, arm64: 0.03238 }, gbHour: { x86_64: 0.004445, arm64: 0.00356 } },
         apprunner: { vcpuHour: 0.064, gbHour: 0.007 },
-        eksClusterHour: 0.1,
+        eksClusterHour: EKS_CLUSTER_HOUR,
         albHour: 0.0225,
         ec2: {
             "t4g.medium": 0.0336, "t3.medium": 0.0416,
-            "m6g.large": 0.077, "m6i.large": 0.096, "m7g.large": 0.0816, "m7i.large": 0.1008,
-            "m7g.xlarge": 0.1632, "m7i.xlarge": 0.2016, "c7g.xlarge": 0.145, "c7i.xlarge": 0.1785,
+            "m6g.large": 0.077, "m6i.large": 0.096, "m7g.large": 0.0816, "m7i.large": 0.1008, "m8g.large": 0.08976,
+            "m7g.xlarge": 0.1632, "m7i.xlarge": 0.2016,
+            "c6g.xlarge": 0.136, "c6i.xlarge": 0.17, "c7g.xlarge": 0.145, "c7i.xlarge": 0.1785,
+            "r7g.large": 0.1071, "r7i.large": 0.1323,
         },
+    },
+    // Fargate and the ALB: the Price List API (USW2-Fargate-*, USW2-LoadBalancerUsage, 2026-06-01);
+    // the ALB and t3.medium again from the us-west-2 AmazonEC2/AWSELB price lists (2026-10-04);
+    // m6i.large from `aws pricing get-products`. Other instance types: no us-west-2 figure was found.
+    "us-west-2": {
+        lambda: LAMBDA,
+        fargate: { vcpuHour: { x86_64: 0.04048, arm64: 0.03238 }, gbHour: { x86_64: 0.004445, arm64: 0.00356 } },
+        apprunner: { vcpuHour: 0.064, gbHour: 0.007 },
+        eksClusterHour: EKS_CLUSTER_HOUR,
+        albHour: 0.0225,
+        ec2: { "t3.medium": 0.0416, "m6i.large": 0.096 },
+    },
+    // Fargate: the Price List API (EU-Fargate-*, 2026-05-01) and the eu-west-1 AmazonECS price list;
+    // the ALB: billed at $0.0252 per ALB-hour (May 2026); m6i.large: `aws pricing get-products`.
+    "eu-west-1": {
+        lambda: LAMBDA,
+        fargate: { vcpuHour: { x86_64: 0.04048, arm64: 0.03238 }, gbHour: { x86_64: 0.004445, arm64: 0.00356 } },
+        apprunner: { vcpuHour: 0.064, gbHour: 0.007 },
+        eksClusterHour: EKS_CLUSTER_HOUR,
+        albHour: 0.0252,
+        ec2: { "m6i.large": 0.107 },
+    },
+    // Fargate x86: the eu-central-1 AmazonECS price list (effective 2026-07-07) and the Price List
+    // API (2026-09-23); no Fargate ARM figure was found. The ALB: the Price List API and a billing
+    // line ($0.027 per Application LoadBalancer-hour); m7g.large: the eu-central-1 AmazonEC2 price
+    // list (effective 2026-09-01). No App Runner figure was found for Frankfurt.
+    "eu-central-1": {
+        lambda: LAMBDA,
+        fargate: { vcpuHour: { x86_64: 0.04656 }, gbHour: { x86_64: 0.00511 } },
+        eksClusterHour: EKS_CLUSTER_HOUR,
+        albHour: 0.027,
+        ec2: { "m7g.large": 0.0978 },
+    },
+    // Fargate, the ALB and EC2: the Price List API for Tokyo (2026-08-27 to 2026-09-09; APN1-*).
+    // App Runner: the pricing page's footnote ($0.009/GB-hour in Tokyo) and $0.081/vCPU-hour
+    // (three write-ups agree; no AWS file was found for it).
+    "ap-northeast-1": {
+        lambda: LAMBDA,
+        fargate: { vcpuHour: { x86_64: 0.05056, arm64: 0.04045 }, gbHour: { x86_64: 0.00553, arm64: 0.00442 } },
+        apprunner: { vcpuHour: 0.081, gbHour: 0.009 },
+        eksClusterHour: EKS_CLUSTER_HOUR,
+        albHour: 0.0243,
+        ec2: { "t4g.medium": 0.0432, "t3.medium": 0.0544, "m6g.large": 0.099, "m7g.large": 0.1054, "m7g.xlarge": 0.2108 },
     },
 };
 
@@ -99,8 +162,10 @@ export const PRICE_ROWS: readonly PriceRow[] = Object.entries(FIGURES).flatMap((
         ...ARCHITECTURES.map((architecture) => row("lambda-gb-second", f.lambda.gbSecond[architecture], { architecture })),
         row("lambda-requests", f.lambda.requestsPerMillion),
         row("lambda-managed-instances-fee", f.lambda.managedInstancesFee),
-        ...ARCHITECTURES.map((architecture) => row("fargate-vcpu-hour", f.fargate.vcpuHour[architecture], { architecture })),
-        ...ARCHITECTURES.map((architecture) => row("fargate-gb-hour", f.fargate.gbHour[architecture], { architecture })),
+        ...ARCHITECTURES.flatMap((architecture) => (f.fargate.vcpuHour[architecture] === undefined ? []
+            : [row("fargate-vcpu-hour", f.fargate.vcpuHour[architecture] as number, { architecture })])),
+        ...ARCHITECTURES.flatMap((architecture) => (f.fargate.gbHour[architecture] === undefined ? []
+            : [row("fargate-gb-hour", f.fargate.gbHour[architecture] as number, { architecture })])),
         ...(f.apprunner === undefined ? [] : [row("apprunner-vcpu-hour", f.apprunner.vcpuHour), row("apprunner-gb-hour", f.apprunner.gbHour)]),
         row("eks-cluster-hour", f.eksClusterHour),
         row("alb-hour", f.albHour),

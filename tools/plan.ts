@@ -187,7 +187,7 @@ export async function main(argv: string[], gate: Pick<GateOptions, "onPackClosed
                 view: args.update ? "update" : "preview",
                 registry: args.registry,
                 state,
-                cost: { prices: args.prices === "live" ? (region) => livePricesOrTable(region) : tablePrices },
+                cost: { prices: args.prices === "live" ? livePricesOrTable : tablePrices },
                 ...gate,
             });
         } finally {

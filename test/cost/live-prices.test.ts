@@ -5,13 +5,16 @@ import { livePrices, livePricesOrTable } from "../../tools/cost/live-prices";
 import { FakePricing, FakeProduct } from "../support/fake-pricing";
 
 const REGION = "us-east-1";
+/** The instance types a program's estimate asks for (estimate.ts instanceTypesToAsk). */
+const TYPES = ["m7g.large", "m7i.large", "m6g.large", "m6i.large", "t3.medium", "t4g.medium", "m7g.xlarge", "m7i.xlarge", "c7g.xlarge", "c7i.xlarge"];
 
 /** What the Price List API lists for us-east-1 (prices made different from the table's, to tell them apart), and noise around it. */
 function products(): FakeProduct[] {
     const lambda = (group: string, usagetype: string, usd: string, regionCode = REGION): FakeProduct =>
         ({ serviceCode: "AWSLambda", productFamily: "Serverless", attributes: { regionCode, group, usagetype, location: "US East (N. Virginia)" }, usd });
     const ecs = (usagetype: string, usd: string, regionCode = REGION): FakeProduct =>
-        ({ serviceCode: "AmazonECS", productFamily: "Compute", attributes: { regionCode, usagetype }, usd });
+        // ECS's usage types carry the region's prefix even in us-east-1 (USE1-), Lambda's and EC2's do not there.
+        ({ serviceCode: "AmazonECS", productFamily: "Compute", attributes: { regionCode, usagetype: `USE1-${usagetype}` }, usd });
     const ec2 = (instanceType: string, usd: string, extra: Record<string, string> = {}): FakeProduct => ({
         serviceCode: "AmazonEC2", productFamily: "Compute Instance",
         attributes: { regionCode: REGION, instanceType, operatingSystem: "Linux", tenancy: "Shared", preInstalledSw: "NA", capacitystatus: "Used",
@@ -29,7 +32,7 @@ function products(): FakeProduct[] {
         ecs("Fargate-ARM-GB-Hours", "0.0035000"),
         ecs("Fargate-EphemeralStorage-GB-Hours", "0.0001110"),
         ecs("Fargate-Windows-vCPU-Hours:perCPU", "0.0465520"),
-        { serviceCode: "AmazonEKS", productFamily: "Compute", attributes: { regionCode: REGION, usagetype: "AmazonEKS-Hours:perCluster" }, usd: "0.1000000000" },
+        { serviceCode: "AmazonEKS", productFamily: "Compute", attributes: { regionCode: REGION, usagetype: "USE1-AmazonEKS-Hours:perCluster" }, usd: "0.1000000000" },
         { serviceCode: "AWSELB", productFamily: "Load Balancer-Application", attributes: { regionCode: REGION, usagetype: "LoadBalancerUsage" }, usd: "0.0225000000" },
         { serviceCode: "AWSELB", productFamily: "Load Balancer-Application", attributes: { regionCode: REGION, usagetype: "LCUUsage" }, usd: "0.0080000000" },
         ec2("m7g.large", "0.0700000000"),
@@ -59,7 +62,7 @@ describe("--prices live (the AWS Price List API)", function () {
     afterEach(() => fake.stop());
 
     it("reads each price's first tier for the stack's region, across pages, and names what came from the table", async () => {
-        const { book, notices } = await livePrices(REGION, client());
+        const { book, notices } = await livePrices(REGION, TYPES, client());
         assert.ok(book);
         assert.equal(book.source, "live");
         assert.equal(book.find("lambda-gb-second", "arm64"), 0.000012, "the us-east-1 product, not us-west-2's, and tier 1 not tier 2");
@@ -80,7 +83,7 @@ describe("--prices live (the AWS Price List API)", function () {
     });
 
     it("sends GetProducts as the API documents: aws_v1, TERM_MATCH filters with the regionCode, every page followed", async () => {
-        await livePrices(REGION, client());
+        await livePrices(REGION, TYPES, client());
         assert.ok(fake.requests.length > 0);
         for (const { target, body } of fake.requests) {
             assert.equal(target, "AWSPriceListService.GetProducts");
@@ -96,17 +99,22 @@ describe("--prices live (the AWS Price List API)", function () {
 
     it("falls back to the table, with a notice naming why, when the API refuses the deployer's credentials", async () => {
         fake.failWith = { status: 400, type: "AccessDeniedException", message: "User is not authorized to perform: pricing:GetProducts" };
-        const { book, notices } = await livePricesOrTable(REGION, client());
+        const { book, notices } = await livePricesOrTable(REGION, TYPES, client());
         assert.equal(book?.source, "table");
         assert.deepEqual(book?.all(), pricesFor(REGION));
         assert.equal(notices.length, 1);
         assert.match(notices[0], /^--prices live: the AWS Price List API could not be used \(User is not authorized to perform: pricing:GetProducts\); using the price table of \d{4}-\d{2}-\d{2}$/);
     });
 
-    it("asks nothing for a region the table does not price, and says so", async () => {
-        const { book, notices } = await livePricesOrTable("sa-east-1", client());
-        assert.equal(book, undefined);
-        assert.equal(fake.requests.length, 0);
-        assert.match(notices[0], /no rows for sa-east-1/);
+    it("prices a region the table does not cover from the API alone; without the API, says there is no price", async () => {
+        fake.products = products().map((p) => ({ ...p, attributes: { ...p.attributes, regionCode: "sa-east-1" } }));
+        const { book, notices } = await livePricesOrTable("sa-east-1", TYPES, client());
+        assert.equal(book?.source, "live");
+        assert.equal(book?.find("fargate-vcpu-hour", "arm64"), 0.032);
+        assert.equal(book?.find("apprunner-vcpu-hour"), undefined);
+        assert.deepEqual(notices, ["--prices live: neither the Price List API nor the price table has apprunner-vcpu-hour, apprunner-gb-hour in sa-east-1"]);
+        fake.failWith = { status: 400, type: "AccessDeniedException", message: "denied" };
+        const offline = await livePricesOrTable("sa-east-1", TYPES, client());
+        assert.equal(offline.book, undefined, "no region's prices stand in for another's");
     });
 });

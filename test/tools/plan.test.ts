@@ -33,7 +33,7 @@ describe("npm run plan (the offline plan and policy gate)", function () {
         const { status, stdout } = plan("--stack", "prod", "--json");
         assert.equal(status, 0);
         const report = JSON.parse(stdout);
-        assert.deepEqual(Object.keys(report), ["stack", "view", "resources", "diagnostics", "remediations"]);
+        assert.deepEqual(Object.keys(report), ["stack", "view", "resources", "diagnostics", "remediations", "cost"]);
         assert.equal(report.stack, "prod");
         const urns = new Set(report.resources.map((r: any) => r.urn));
         for (const r of report.resources) {

@@ -89,9 +89,12 @@ export interface CostReport {
     services: ServiceCost[];
     nodeGroups: NodeGroupCost[];
     shared: SharedCost[];
+    /** The sums of what could be priced: a service or node group in `unpriced` is in none of them. */
     total?: number;
     totalIfAllX86?: number;
     totalIfAllArm64?: number;
+    /** What could not be priced (each one's basis says why); the totals leave it out. */
+    unpriced: string[];
 }
 
 export interface EstimateOptions {
@@ -170,12 +173,31 @@ function alternative(target: ComputeTarget, architecture: Architecture, monthly:
     };
 }
 
+/**
+ * The instance types an estimate of this program prices: each node group's and capacity provider's
+ * (the first it lists, or the default) and their siblings of the other architecture.
+ */
+export function instanceTypesToAsk(recorded: RecordedResource[]): string[] {
+    const types = recorded.flatMap((r) => {
+        if (r.type === EKS_NODE_GROUP) {
+            const listed = read(r.inputs, "instanceTypes");
+            return [Array.isArray(listed) && typeof listed[0] === "string" ? listed[0] : EKS_NODE_GROUP_DEFAULT_INSTANCE_TYPE];
+        }
+        if (r.type === LAMBDA_CAPACITY_PROVIDER) {
+            const allowed = read(r.inputs, "instanceRequirements", 0, "allowedInstanceTypes");
+            return Array.isArray(allowed) && typeof allowed[0] === "string" ? [allowed[0]] : [];
+        }
+        return [];
+    });
+    return [...new Set(types.flatMap((type) => [type, ...ARCHITECTURES.map((arch) => siblingInstanceType(type, arch) ?? type)]))];
+}
+
 /** The estimate over a recorded program, or why there is none. */
 export async function estimateCost(recorded: RecordedResource[], options: EstimateOptions): Promise<CostReport> {
     const { prices, region } = options;
     const base = { currency: "USD" as const, ...(region === undefined ? {} : { region }) };
     if (prices === undefined) {
-        return { ...base, source: "none", services: [], nodeGroups: [], shared: [],
+        return { ...base, source: "none", services: [], nodeGroups: [], shared: [], unpriced: [],
             unavailable: region === undefined
                 ? "no region: set aws:region in the stack's config (the estimate prices that region)"
                 : `no prices for region ${region}: the price table (components/prices.ts) covers other regions, and a region's prices are not guessed from another's` };
@@ -224,11 +246,20 @@ export async function estimateCost(recorded: RecordedResource[], options: Estima
         return offered.length === 0 ? s.monthly : Math.min(...offered.map((a) => a.monthly as number));
     };
     return {
-        ...base, pricesAsOf: prices.asOf, source: prices.source, services, nodeGroups, shared,
+        ...base, pricesAsOf: prices.asOf, source: prices.source, services, nodeGroups: nodeGroups.map(withoutInternals), shared,
+        unpriced: [...services.filter((s) => s.monthly === undefined).map((s) => s.service),
+            ...nodeGroups.filter((g) => g.monthly === undefined).map((g) => `node group ${g.nodeGroup}`)],
         total: totalWith((s) => s.monthly),
         totalIfAllX86: totalWith(allOn("x86_64")),
         totalIfAllArm64: totalWith(allOn("arm64")),
     };
+}
+
+/** A node group as the report has it (the sibling's price and the graph node are the estimate's own). */
+function withoutInternals(group: NodeGroupEstimate): NodeGroupCost {
+    const { nodeGroup, urn, instanceType, architecture, desiredSize, monthly, basis, unallocated } = group;
+    return { nodeGroup, urn, instanceType, ...(architecture === undefined ? {} : { architecture }), desiredSize,
+        ...(monthly === undefined ? {} : { monthly }), basis, unallocated };
 }
 
 interface NodeGroupEstimate extends NodeGroupCost {
@@ -253,7 +284,7 @@ function nodeGroupCost(resource: GraphResource, prices: PriceBook): NodeGroupEst
         resource, nodeGroup: resource.name, urn: resource.urn, instanceType, desiredSize, monthly,
         ...(architecture === undefined ? {} : { architecture }),
         basis: hour === undefined
-            ? `not priced: no ${region(prices)} price for ${instanceType}`
+            ? `not priced: ${prices.missing(instanceType)}`
             : `${desiredSize} × ${instanceType} × ${HOURS_PER_MONTH} h at $${hour}/h on demand` +
                 (spot ? " (Spot: billed below this, at the Spot price of the hour)" : "") +
                 (types === undefined ? " (no instanceTypes: the EKS API's t3.medium)" : ""),
@@ -261,10 +292,6 @@ function nodeGroupCost(resource: GraphResource, prices: PriceBook): NodeGroupEst
         ...(sibling === undefined ? {} : { siblingType: sibling }),
         ...(siblingHour === undefined ? {} : { siblingHour }),
     };
-}
-
-function region(prices: PriceBook): string {
-    return prices.region;
 }
 
 async function serviceCost(w: Workload, graph: GraphResource[], nodeGroups: NodeGroupEstimate[], all: Workload[], prices: PriceBook,
@@ -458,6 +485,10 @@ async function kubernetesCost(w: Workload, nodeGroups: NodeGroupEstimate[], all:
     const mine = nodeGroups.filter((g) => g.architecture !== undefined && kubernetesArchitectures(w).includes(g.architecture));
     if (mine.length === 0) {
         return { ...head, target: "eks", alternatives: [], basis: "not priced: no managed node group of this program runs its architecture" };
+    }
+    const unpriced = mine.find((g) => g.monthly === undefined);
+    if (unpriced !== undefined) {
+        return { ...head, target: "eks", alternatives: [], basis: `not priced: node group ${unpriced.nodeGroup}: ${unpriced.basis.replace(/^not priced: /, "")}` };
     }
     let monthly = 0;
     let alternativeMonthly: number | undefined = 0;

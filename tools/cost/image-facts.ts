@@ -66,7 +66,7 @@ export class ImageFacts {
         const location = read(resource.props, "dockerfile", "location");
         const context = read(resource.props, "context", "location");
         let text: string | undefined = typeof inline === "string" ? inline : undefined;
-        const file = typeof location === "string" ? location : typeof context === "string" ? path.join(context, "Dockerfile") : undefined;
+        const file = text !== undefined ? undefined : typeof location === "string" ? location : typeof context === "string" ? path.join(context, "Dockerfile") : undefined;
         if (text === undefined && file !== undefined) {
             try {
                 text = fs.readFileSync(path.resolve(this.programDirectory, file), "utf8");

@@ -4,7 +4,7 @@
  * said in a notice. Each price is the products' first on-demand tier (beginRange 0), as the table's.
  */
 import type { PricingClient } from "@aws-sdk/client-pricing";
-import { Architecture } from "../../components/platform";
+import { ARCHITECTURES, Architecture, instanceTypeArchitecture } from "../../components/platform";
 import { PRICES_AS_OF, PRICE_ITEMS, PriceItem, PriceRow, pricesFor } from "../../components/prices";
 import { PriceBook } from "./price-book";
 
@@ -16,6 +16,23 @@ export interface PriceLookup {
 /** The dated table's prices (the default). */
 export function tablePrices(region: string | undefined): Promise<PriceLookup> {
     return Promise.resolve({ book: region === undefined ? undefined : PriceBook.fromTable(region), notices: [] });
+}
+
+/** The prices an estimate of a program needs in a region: every kind, both architectures, and its instance types. */
+export function wantedRows(region: string, instanceTypes: readonly string[]): PriceRow[] {
+    const row = (item: PriceItem, extra: Partial<PriceRow> = {}): PriceRow =>
+        ({ region, item, usd: Number.NaN, unit: PRICE_ITEMS[item].unit, source: PRICE_ITEMS[item].source, ...extra });
+    return [
+        ...ARCHITECTURES.map((architecture) => row("lambda-gb-second", { architecture })),
+        row("lambda-requests"),
+        row("lambda-managed-instances-fee"),
+        ...ARCHITECTURES.flatMap((architecture) => [row("fargate-vcpu-hour", { architecture }), row("fargate-gb-hour", { architecture })]),
+        row("apprunner-vcpu-hour"),
+        row("apprunner-gb-hour"),
+        row("eks-cluster-hour"),
+        row("alb-hour"),
+        ...[...new Set(instanceTypes)].map((instanceType) => row("ec2-hour", { instanceType, architecture: instanceTypeArchitecture(instanceType) })),
+    ];
 }
 
 /**
@@ -53,9 +70,9 @@ function queries(row: PriceRow): PriceQuery | undefined {
         case "fargate-gb-hour":
             return { ...row, serviceCode: "AmazonECS", filters: {}, pick: usageEnds(arm ? /(^|-)Fargate-ARM-GB-Hours$/ : /(^|-)Fargate-GB-Hours$/) };
         case "apprunner-vcpu-hour":
-            return { ...row, serviceCode: "AWSAppRunner", filters: {}, pick: usageEnds(/(^|-)AppRunner-vCPU-Hours$/) };
+            return { ...row, serviceCode: "AWSAppRunner", filters: {}, pick: usageEnds(/(^|-)AppRunner-vCPU-Hours$/i) };
         case "apprunner-gb-hour":
-            return { ...row, serviceCode: "AWSAppRunner", filters: {}, pick: usageEnds(/(^|-)AppRunner-GB-Hours$/) };
+            return { ...row, serviceCode: "AWSAppRunner", filters: {}, pick: usageEnds(/(^|-)AppRunner-GB-Hours$/i) };
         case "eks-cluster-hour":
             return { ...row, serviceCode: "AmazonEKS", filters: {}, pick: usageEnds(/(^|-)AmazonEKS-Hours:perCluster$/) };
         case "alb-hour":
@@ -110,18 +127,15 @@ async function products(client: PricingClient, serviceCode: string, filters: Rec
 }
 
 /**
- * The region's live prices for every row the table has for it; the table's row where the API has
- * no answer. When the API cannot be reached at all, the table, with a notice saying why.
+ * The region's live prices for every price the estimate needs; the table's row where the API has
+ * no answer (said in a notice), nothing where neither has one. Throws when the API cannot be used.
  */
-export async function livePrices(region: string | undefined, given?: PricingClient): Promise<PriceLookup> {
+export async function livePrices(region: string | undefined, instanceTypes: readonly string[], given?: PricingClient): Promise<PriceLookup> {
     if (region === undefined) {
         return { notices: [] };
     }
     const client = given ?? new (await import("@aws-sdk/client-pricing")).PricingClient({ region: PRICING_API_REGION });
-    const table = pricesFor(region);
-    if (table.length === 0) {
-        return { notices: [`--prices live: the price table has no rows for ${region}, so there is nothing to ask the Price List API for`] };
-    }
+    const table = new PriceBook(region, pricesFor(region), "table", PRICES_AS_OF);
     const cache = new Map<string, Promise<PriceListItem[]>>();
     const fetchOnce = (serviceCode: string, filters: Record<string, string>) => {
         const all = { ...filters, regionCode: region };
@@ -134,33 +148,41 @@ export async function livePrices(region: string | undefined, given?: PricingClie
         return result;
     };
     try {
-        const missed: string[] = [];
-        const rows = await Promise.all(table.map(async (row): Promise<PriceRow> => {
-            const query = queries(row);
-            if (query === undefined) {
-                return row;
-            }
-            const found = (await fetchOnce(query.serviceCode, query.filters)).filter((p) => query.pick(p.product?.attributes ?? {}));
+        const wanted = wantedRows(region, instanceTypes);
+        const from: ("api" | "table" | "nowhere" | "fee")[] = [];
+        const rows = await Promise.all(wanted.map(async (wanted, index): Promise<PriceRow | undefined> => {
+            const query = queries(wanted);
+            const found = query === undefined ? [] : (await fetchOnce(query.serviceCode, query.filters)).filter((p) => query.pick(p.product?.attributes ?? {}));
             const perUnit = found.map(firstTier).find((price) => price !== undefined);
-            const usd = perUnit === undefined ? undefined : Number((perUnit * (query.scale ?? 1)).toPrecision(12));
-            if (usd === undefined) {
-                missed.push(`${row.item}${row.architecture && row.item !== "ec2-hour" ? ` ${row.architecture}` : ""}${row.instanceType ? ` ${row.instanceType}` : ""}`);
-                return row;
+            if (query !== undefined && perUnit !== undefined) {
+                from[index] = "api";
+                return { ...wanted, usd: Number((perUnit * (query.scale ?? 1)).toPrecision(12)), source: `AWS Price List API, ${query.serviceCode}` };
             }
-            return { ...row, usd, source: `AWS Price List API, ${query.serviceCode} (${PRICE_ITEMS[row.item].unit})` };
+            const tableRow = table.row(wanted.item, wanted.architecture, wanted.instanceType);
+            // The management fee is a percentage on AWS's page, not a product: it is always the table's.
+            from[index] = query === undefined ? "fee" : tableRow === undefined ? "nowhere" : "table";
+            return tableRow;
         }));
-        const notices = missed.length === 0 ? [] : [`--prices live: the Price List API had no price for ${missed.join(", ")} in ${region}; ` +
-            `those come from the price table of ${PRICES_AS_OF}`];
-        return { book: new PriceBook(region, rows, "live", new Date().toISOString().slice(0, 10)), notices };
+        // Named in the order they were wanted, whatever order the answers came in.
+        const named = (kind: (typeof from)[number]) => wanted.filter((_, i) => from[i] === kind).map((w) =>
+            `${w.item}${w.architecture && w.item !== "ec2-hour" ? ` ${w.architecture}` : ""}${w.instanceType ? ` ${w.instanceType}` : ""}`);
+        const fromTable = named("table");
+        const nowhere = named("nowhere");
+        const notices = [
+            ...(fromTable.length === 0 ? [] : [`--prices live: the Price List API had no price for ${fromTable.join(", ")} in ${region}; ` +
+                `those come from the price table of ${PRICES_AS_OF}`]),
+            ...(nowhere.length === 0 ? [] : [`--prices live: neither the Price List API nor the price table has ${nowhere.join(", ")} in ${region}`]),
+        ];
+        return { book: new PriceBook(region, rows.filter((r): r is PriceRow => r !== undefined), "live", new Date().toISOString().slice(0, 10)), notices };
     } finally {
         client.destroy();
     }
 }
 
 /** `--prices live`, falling back to the table (with a notice) when the API cannot be used. */
-export async function livePricesOrTable(region: string | undefined, client?: PricingClient): Promise<PriceLookup> {
+export async function livePricesOrTable(region: string | undefined, instanceTypes: readonly string[], client?: PricingClient): Promise<PriceLookup> {
     try {
-        return await livePrices(region, client);
+        return await livePrices(region, instanceTypes, client);
     } catch (error) {
         const reason = (error as Error).message.split("\n")[0];
         return {

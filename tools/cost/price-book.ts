@@ -33,7 +33,17 @@ export class PriceBook {
 
     /** The price, or undefined when this book has none (a region without App Runner, an instance type not in the table). */
     find(item: PriceItem, architecture?: Architecture, instanceType?: string): number | undefined {
-        return this.rows.get(PriceBook.key(item, architecture, instanceType))?.usd;
+        return this.row(item, architecture, instanceType)?.usd;
+    }
+
+    row(item: PriceItem, architecture?: Architecture, instanceType?: string): PriceRow | undefined {
+        return this.rows.get(PriceBook.key(item, architecture, instanceType));
+    }
+
+    /** Why a price is missing, for an estimate's basis. */
+    missing(what: string): string {
+        return `no ${this.region} price for ${what} in the ${this.source === "live" ? "Price List API's answer or the price table" : "price table"}` +
+            (this.source === "table" ? " (`--prices live` asks AWS's Price List API)" : "");
     }
 
     /** Every row, for `--prices live`'s fallback and the tests. */

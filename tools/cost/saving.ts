@@ -64,5 +64,11 @@ export function alternativeText(s: ServiceCost): string {
 
 /** The totals line's figures. */
 export function totalsText(cost: CostReport): string {
-    return `total ${money(cost.total)} a month; all on x86_64: ${money(cost.totalIfAllX86)}; all on arm64 where it can run: ${money(cost.totalIfAllArm64)}`;
+    return `total ${money(cost.total)} a month; all on x86_64: ${money(cost.totalIfAllX86)}; all on arm64 where it can run: ${money(cost.totalIfAllArm64)}` +
+        unpricedText(cost);
+}
+
+/** What the totals leave out, or nothing. */
+export function unpricedText(cost: CostReport): string {
+    return cost.unpriced.length === 0 ? "" : ` (not counted, not priced: ${cost.unpriced.join(", ")})`;
 }

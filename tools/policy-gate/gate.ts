@@ -17,7 +17,7 @@ import { runProgramUnderMocks } from "./run-program";
 import { ServiceRow, deletedRows, serviceRows } from "./service-table";
 import { WORKSPACE_PACK_DIR } from "./workspace-pack";
 import { RegistryConfig } from "../../policies/lib/registry-lookup";
-import { CostReport, estimateCost } from "../cost/estimate";
+import { CostReport, estimateCost, instanceTypesToAsk } from "../cost/estimate";
 import { ImageFacts } from "../cost/image-facts";
 import { PriceLookup } from "../cost/live-prices";
 import { usageByService } from "../cost/usage";
@@ -52,7 +52,7 @@ export interface GateOptions {
     /** `--state`: the deployed stack's `pulumi stack export`; the preview is then an update's (prior-state.ts). */
     state?: StateDocument;
     /** Estimate what each workload costs (the plan's cost table): where the prices of the stack's region come from. */
-    cost?: { prices(region: string | undefined): Promise<PriceLookup> };
+    cost?: { prices(region: string | undefined, instanceTypes: readonly string[]): Promise<PriceLookup> };
 }
 
 export interface ReportResource {
@@ -194,9 +194,10 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
         let cost: CostReport | undefined;
         if (options.cost !== undefined) {
             const region = typeof stackFile.config["aws:region"] === "string" ? stackFile.config["aws:region"] : undefined;
-            const prices = await options.cost.prices(region);
+            const prices = await options.cost.prices(region, instanceTypesToAsk(inProgramOrder));
             notices.push(...prices.notices);
-            const registry = options.registry ? ready.value.config[REGISTRY_RULES[0]] as RegistryConfig | undefined : undefined;
+            // --registry: pinned images' indexes are read as the registry rule reads them, with its settings.
+            const registry = options.registry ? (ready.value.config[REGISTRY_RULES[0]]?.properties ?? {}) as RegistryConfig : undefined;
             cost = await estimateCost(inProgramOrder, {
                 prices: prices.book, region, usage: usageByService(settings?.services ?? []),
                 images: new ImageFacts(project.workingDirectory, registry),

@@ -51,6 +51,7 @@ function costSection(cost: CostReport): RootContent[] {
             ["All on arm64 where it can run", money(cost.totalIfAllArm64)],
         ], [1]),
         ...(lines.length === 0 ? [] : [list(lines)]),
+        ...(cost.unpriced.length === 0 ? [] : [paragraph(text(`Not counted, not priced: ${cost.unpriced.join(", ")}.`))]),
     ];
 }
 
