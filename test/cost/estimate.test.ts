@@ -131,6 +131,8 @@ describe("what each service costs, and what arm64 saves", function () {
             savingPercent: -23.5, offered: true });
         assert.deepEqual(dev.nodeGroups.map((g) => [g.nodeGroup, g.monthly, g.unallocated]), [["graviton-nodes", 119.14, 0]]);
         assert.deepEqual(dev.unpriced, []);
+        // The README's figures for this stack.
+        assert.deepEqual([dev.total, dev.totalIfAllX86, dev.totalIfAllArm64], [275.58, 306.08, 263.9]);
 
         const targets = costOf("--stack", stack("targets", (_s, config) => (config["aws:region"] = "us-east-1")));
         // 3 instances (Lambda's floor for a published version) × m7g.large $0.0816 × 1.15 (management fee) × 730 h + $0.20 of requests.
