@@ -193,7 +193,9 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
         }
         let cost: CostReport | undefined;
         if (options.cost !== undefined) {
-            const region = typeof stackFile.config["aws:region"] === "string" ? stackFile.config["aws:region"] : undefined;
+            // The AWS provider's own order: the stack's aws:region, else AWS_REGION, else AWS_DEFAULT_REGION.
+            const configured = stackFile.config["aws:region"];
+            const region = typeof configured === "string" ? configured : process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined;
             const prices = await options.cost.prices(region, instanceTypesToAsk(inProgramOrder));
             notices.push(...prices.notices);
             // --registry: pinned images' indexes are read as the registry rule reads them, with its settings.
