@@ -89,6 +89,9 @@ interface RegionFigures {
  * on standard support, no regional qualifier (AWS Containers blog, April 2024).
  */
 const LAMBDA = { gbSecond: { x86_64: 0.0000166667, arm64: 0.0000133334 }, requestsPerMillion: 0.2, managedInstancesFee: 0.15 };
+
+/** Lambda Managed Instances' management fee: a share of the on-demand price, the same in every region. */
+export const LAMBDA_MANAGED_INSTANCES_FEE = LAMBDA.managedInstancesFee;
 const EKS_CLUSTER_HOUR = 0.1;
 
 const FIGURES: Readonly<Record<string, RegionFigures>> = {

@@ -10,7 +10,7 @@
  * carrying the same text. Exit 2: bad usage, a missing file or variable.
  */
 import * as fs from "fs";
-import { Octokit } from "@octokit/rest";
+import type { Octokit } from "@octokit/rest";
 import { parseArgs } from "node:util";
 import { runCommand, writeAll } from "./plan";
 
@@ -113,8 +113,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         await writeAll(process.stderr, `error: ${(error as Error).message}\n${USAGE}\n`);
         return 2;
     }
+    // A plan that could not run printed nothing (its error is in the step's log): leave it out.
+    const documents = files.map((file) => fs.readFileSync(file, "utf8")).filter((text) => text.trim() !== "");
+    if (documents.length === 0) {
+        await writeAll(process.stdout, `::warning title=polyarch plan comment::plan comment not written: ${files.join(", ")} ${files.length === 1 ? "is" : "are"} empty (the plan did not run; its step's log says why)\n`);
+        return 0;
+    }
+    // An ES module, loaded when a comment is to be written.
+    const { Octokit } = await import("@octokit/rest");
     const octokit = new Octokit({ auth: env.GITHUB_TOKEN, baseUrl: env.GITHUB_API_URL ?? "https://api.github.com", request: { retries: 0 } });
-    const outcome = await upsertComment(octokit, { owner, repo, pr }, commentBody(files.map((file) => fs.readFileSync(file, "utf8"))));
+    const outcome = await upsertComment(octokit, { owner, repo, pr }, commentBody(documents));
     if (outcome.warning !== undefined) {
         await writeAll(process.stdout, `::warning title=polyarch plan comment::${outcome.warning}\n`);
         return 0;

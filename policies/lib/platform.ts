@@ -354,8 +354,19 @@ export const GRAVITON_X86_SIBLINGS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * The sizes both families of a sibling pair have: burstable t4g/t3 from nano to 2xlarge; the others
+ * from large to 16xlarge (x86 families have no medium, Graviton 6g/7g none above 16xlarge, and
+ * their metal sizes differ).
+ */
+const SHARED_SIZES = {
+    burstable: ["nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"],
+    other: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"],
+} as const;
+
+/**
  * The instance type of the same size in the sibling family of `arch` (`m7g.large` → `m7i.large`
- * for x86_64); the type itself when it already is `arch`; undefined when the catalog knows no sibling.
+ * for x86_64); the type itself when it already is `arch`; undefined when the catalog knows no
+ * sibling, or the sibling family has no such size (`m7g.medium`).
  */
 export function siblingInstanceType(instanceType: string, arch: Architecture): string | undefined {
     if (instanceTypeArchitecture(instanceType) === arch) {
@@ -366,7 +377,8 @@ export function siblingInstanceType(instanceType: string, arch: Architecture): s
     const sibling = family === undefined ? undefined : arch === "x86_64"
         ? GRAVITON_X86_SIBLINGS[family]
         : Object.keys(GRAVITON_X86_SIBLINGS).find((graviton) => GRAVITON_X86_SIBLINGS[graviton] === family);
-    return sibling === undefined ? undefined : `${sibling}.${size}`;
+    const sizes: readonly string[] = family?.startsWith("t") ? SHARED_SIZES.burstable : SHARED_SIZES.other;
+    return sibling === undefined || !sizes.includes(size) ? undefined : `${sibling}.${size}`;
 }
 
 /** The architecture a target runs when a service does not choose one. */

@@ -1,15 +1,15 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { dockerfileCrossBuilds } from "../../tools/cost/dockerfile-cross-build";
+import { dockerfileFacts } from "../../tools/cost/dockerfile-cross-build";
 import { REPO } from "../support/plan-cli";
 
-describe("whether a Dockerfile cross-builds (no RUN on the target platform)", () => {
-    it("every sample service's Dockerfile does: its RUN steps are on $BUILDPLATFORM", () => {
+describe("what a Dockerfile says about the platforms it builds (the cost alternatives' image check)", () => {
+    it("every sample service's Dockerfile cross-builds: its RUN steps are on $BUILDPLATFORM, nothing pinned", () => {
         for (const service of fs.readdirSync(path.join(REPO, "services"))) {
             const file = path.join(REPO, "services", service, "Dockerfile");
             if (fs.existsSync(file)) {
-                assert.deepEqual(dockerfileCrossBuilds(fs.readFileSync(file, "utf8")), { crossBuilds: true }, service);
+                assert.deepEqual(dockerfileFacts(fs.readFileSync(file, "utf8")), {}, service);
             }
         }
     });
@@ -24,14 +24,29 @@ describe("whether a Dockerfile cross-builds (no RUN on the target platform)", ()
             "RUN apt-get update \\",
             "  && apt-get install -y ca-certificates",
         ].join("\n");
-        assert.deepEqual(dockerfileCrossBuilds(text), { crossBuilds: false, line: 6, stage: "runtime" });
+        assert.deepEqual(dockerfileFacts(text), { runOnTarget: { line: 6, stage: "runtime" } });
     });
 
-    it("follows a stage built FROM an earlier stage, and ${BUILDPLATFORM} spelled with braces", () => {
-        const onBuild = "FROM --platform=${BUILDPLATFORM} node:24 AS deps\nRUN npm ci\nFROM deps AS test\nRUN npm test\nFROM node:24-slim\nCOPY --from=deps /x /x\n";
-        assert.deepEqual(dockerfileCrossBuilds(onBuild), { crossBuilds: true });
+    it("follows stages built FROM earlier ones, case-insensitively, and ${BUILDPLATFORM} with braces or quotes", () => {
+        const onBuild = "FROM --platform=${BUILDPLATFORM} node:24 AS Deps\nRUN npm ci\nfrom deps as test\nrun npm test\nFROM --platform=\"$BUILDPLATFORM\" node:24 AS q\nRUN true\nFROM node:24-slim\nCOPY --from=deps /x /x\n";
+        assert.deepEqual(dockerfileFacts(onBuild), {});
         const onTarget = "FROM node:24 AS base\nFROM base AS build\nRUN npm ci\n";
-        assert.deepEqual(dockerfileCrossBuilds(onTarget), { crossBuilds: false, line: 3, stage: "build" });
-        assert.deepEqual(dockerfileCrossBuilds("FROM --platform=linux/amd64 node:24\nRUN true\n"), { crossBuilds: false, line: 2, stage: "0" });
+        assert.deepEqual(dockerfileFacts(onTarget), { runOnTarget: { line: 3, stage: "build" } });
+    });
+
+    it("reports a final stage pinned to one platform, directly or through the stage it is built from", () => {
+        assert.deepEqual(dockerfileFacts("FROM --platform=linux/amd64 node:24\nCOPY . .\n"), { pinnedPlatform: { platform: "linux/amd64", line: 1 } });
+        assert.deepEqual(dockerfileFacts("FROM --platform=linux/amd64 node:24 AS base\nFROM base\nCOPY . .\n"),
+            { pinnedPlatform: { platform: "linux/amd64", line: 1 } });
+        assert.deepEqual(dockerfileFacts("FROM --platform=linux/amd64 node:24 AS tools\nFROM --platform=$TARGETPLATFORM node:24\nCOPY --from=tools /x /x\n"), {});
+    });
+
+    it("skips heredoc bodies and comment lines inside continuations, and honours the escape directive", () => {
+        const heredoc = "FROM --platform=$BUILDPLATFORM alpine AS build\nRUN <<EOF\nfrom scratch\nrun make\nEOF\nFROM scratch\nCOPY --from=build /x /x\n";
+        assert.deepEqual(dockerfileFacts(heredoc), {});
+        const continued = "FROM --platform=$BUILDPLATFORM \\\n# a comment\n  node:24 AS build\nRUN npm ci\nFROM node:24-slim\n";
+        assert.deepEqual(dockerfileFacts(continued), {});
+        const windows = "# escape=`\nFROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk AS build\nRUN dotnet publish `\n  -o /out\nFROM mcr.microsoft.com/dotnet/runtime\n";
+        assert.deepEqual(dockerfileFacts(windows), {});
     });
 });

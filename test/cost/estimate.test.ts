@@ -101,7 +101,7 @@ describe("what each service costs, and what arm64 saves", function () {
             const lines = run.stdout.trimEnd().split("\n");
             const at = lines.findIndex((l) => l.startsWith("cost: USD a month in us-west-2, price table of 2026-11-28"));
             assert.ok(at > lines.findIndex((l) => l.startsWith("advisory (")), run.stdout);
-            assert.match(lines[at + 3], /^thumbnails\s+lambda\s+arm64\s+\$2\.87\s+x86_64 \$3\.53\s+\$0\.67 \(18\.9%\) saved$/);
+            assert.match(lines[at + 3], /^thumbnails\s+lambda\s+arm64\s+\$2\.87\s+x86_64 \$3\.53\s+\$0\.67 \(18\.9% of x86_64\) saved$/);
             assert.match(lines[lines.length - 1], /^PASS: /);
         });
     });
@@ -188,8 +188,12 @@ describe("what each service costs, and what arm64 saves", function () {
             assert.equal(resize.monthly, usd(1_000_000 * 0.2 * 0.5 * 0.0000166667 + 0.2));
             assert.equal(alt(resize, "lambda", "arm64")?.offered, "unknown");
             assert.match(alt(resize, "lambda", "arm64")?.why ?? "", /^its inline Dockerfile runs RUN on the target platform \(line 3, stage 0\)/);
-            // 3 × c7i.xlarge × $0.1785 × 730 h, none of it requested by a workload of this program.
-            assert.deepEqual(cost.nodeGroups.map((g) => [g.nodeGroup, g.monthly, g.unallocated]), [["batch", usd(3 * 0.1785 * 730), usd(3 * 0.1785 * 730)]]);
+            // 3 × c7i.xlarge × $0.1785 × 730 h, none of it requested by a workload of this program; the
+            // group sized by its launch template is not priced as the EKS API's t3.medium default.
+            assert.deepEqual(cost.nodeGroups.map((g) => [g.nodeGroup, g.monthly, g.unallocated]),
+                [["batch", usd(3 * 0.1785 * 730), usd(3 * 0.1785 * 730)], ["gpu", undefined, 0]]);
+            assert.equal(cost.nodeGroups[1].basis, "not priced: its instance type is in its launch template, which the estimate does not read");
+            assert.deepEqual(cost.unpriced, ["node group gpu"]);
             // Nothing is offered for sure, so "all on arm64" is today's total.
             assert.equal(cost.totalIfAllArm64, cost.total);
         });
@@ -236,6 +240,28 @@ describe("what each service costs, and what arm64 saves", function () {
                 assert.equal(arm?.why, "public.ecr.aws/nginx/nginx:1.27 has no linux/arm64 image (linux/amd64)");
             });
         });
+    });
+
+    it("names @pulumi/eks components it cannot see into among what is not priced, and says so for their workloads", () => {
+        const cost = costOf("--project", "test/corpus/eks-managed-node-group", "--stack", "dev");
+        assert.deepEqual(cost.unpriced.filter((u) => u.startsWith("eks:index:")).map((u) => u.split(" (")[0]).sort(),
+            ["eks:index:Cluster cluster", "eks:index:ManagedNodeGroup graviton"].sort());
+        const web = service(cost, "web");
+        assert.equal(web.monthly, undefined);
+        assert.equal(web.basis, "not priced: its nodes come from @pulumi/eks components, whose node groups the plan does not expand");
+    });
+
+    it("never prints NaN: a workload scaled to zero replicas still carries its node group", () => {
+        const name = stack("dev", (services, config) => {
+            services[1].replicas = 0;
+            config["aws:region"] = "us-east-1";
+        });
+        const run = plan("--stack", name, "--json", "--policy-pack-config", "policies/config/dev.json");
+        assert.doesNotMatch(run.stdout, /NaN|"(monthly|total\w*|unallocated)": null/);
+        const cost = (JSON.parse(run.stdout) as { cost: Cost }).cost;
+        // The only workload on the group: all of it, replicas or not.
+        assert.equal(service(cost, "catalog-api").monthly, usd(2 * 0.0816 * 730));
+        assert.equal(typeof cost.total, "number");
     });
 
     describe("--prices live against a local fake of the Price List API", () => {

@@ -85,5 +85,9 @@ describe("the price table", () => {
             assert.equal(siblingInstanceType(`${graviton}.xlarge`, "arm64"), `${graviton}.xlarge`);
         }
         assert.equal(siblingInstanceType("x2gd.large", "x86_64"), undefined, "no sibling is guessed");
+        assert.equal(siblingInstanceType("m7g.medium", "x86_64"), undefined, "m7i has no medium");
+        assert.equal(siblingInstanceType("m7i.48xlarge", "arm64"), undefined, "m7g stops at 16xlarge");
+        assert.equal(siblingInstanceType("m7g.metal", "x86_64"), undefined, "metal sizes differ");
+        assert.equal(siblingInstanceType("t4g.medium", "x86_64"), "t3.medium");
     });
 });

@@ -50,7 +50,7 @@ describe("npm run plan -- --markdown", function () {
             assert.equal(row[3], "ok");
         }
         assert.match(byName.get("storefront-legacy")?.[5] ?? "", /^\$\d+\.\d{2} \(\d+(\.\d)?%\) available on ecs-express$/);
-        assert.match(byName.get("thumbnails")?.[5] ?? "", /^\$\d+\.\d{2} \(\d+(\.\d)?%\) saved$/);
+        assert.match(byName.get("thumbnails")?.[5] ?? "", /^\$\d+\.\d{2} \(\d+(\.\d)?% of x86_64\) saved$/);
 
         const advisories = doc.lists.find((l) => l.some((item) => item.startsWith("ecr-immutable-tags")));
         assert.ok(advisories);

@@ -170,6 +170,20 @@ describe("npm run pr:comment (the pull request's plan comment)", function () {
         assert.equal(github.requests.length, 0, "nothing was sent");
     });
 
+    it("leaves out a plan that printed nothing, and writes no comment when every plan is empty", async () => {
+        fs.writeFileSync(prod, "");
+        const one = await run([dev, prod], env);
+        assert.equal(one.status, 0, one.stderr);
+        assert.equal(github.comments.length, 1);
+        assert.doesNotMatch(github.comments[0].body, /---/, "no empty section");
+        fs.writeFileSync(dev, "\n");
+        github.comments = [];
+        const none = await run([dev, prod], env);
+        assert.equal(none.status, 0);
+        assert.equal(github.comments.length, 0);
+        assert.match(none.stdout, /^::warning title=polyarch plan comment::plan comment not written: .*plan-dev\.md, .*plan-prod\.md are empty/m);
+    });
+
     it("cuts a body over GitHub's limit and says where the rest is", () => {
         const body = commentBody(["x".repeat(MAX_COMMENT_LENGTH)]);
         assert.equal(body.length, MAX_COMMENT_LENGTH);

@@ -28,8 +28,8 @@ describe(".github/workflows", function () {
         const steps = pr.jobs.test.steps.map((s: any) => s.run).filter(Boolean);
         assert.deepEqual(steps.slice(0, 3), ["npm ci", "sudo apt-get update && sudo apt-get install -y --no-install-recommends docker-registry", "npm test"]);
         assert.deepEqual(steps.slice(3), [
-            "set -o pipefail\nnpm run -s plan -- --stack dev --markdown | tee plan-dev.md >> \"$GITHUB_STEP_SUMMARY\"\n",
-            "set -o pipefail\nnpm run -s plan -- --stack prod --markdown | tee plan-prod.md >> \"$GITHUB_STEP_SUMMARY\"\n",
+            "set -o pipefail\nnpm run -s plan -- --stack dev --markdown | tee -a \"$GITHUB_STEP_SUMMARY\" plan-dev.md\n",
+            "set -o pipefail\nnpm run -s plan -- --stack prod --markdown | tee -a \"$GITHUB_STEP_SUMMARY\" plan-prod.md\n",
             "npm run -s pr:comment -- $(ls plan-dev.md plan-prod.md 2>/dev/null)",
         ]);
         assert.deepEqual([pr.jobs["preview-dev"].with, pr.jobs["preview-prod"].with],
@@ -48,9 +48,10 @@ describe(".github/workflows", function () {
         assert.deepEqual(pr.jobs.test.permissions, { contents: "read", "pull-requests": "write" });
         const comment = (pr.jobs.test.steps as any[]).find((s) => String(s.run).includes("pr:comment"));
         assert.deepEqual(comment.env, { GITHUB_TOKEN: "${{ secrets.GITHUB_TOKEN }}" });
-        assert.match(comment.if, /!cancelled\(\)/, "a failed gate's plan is commented too");
+        assert.equal(comment.if, "${{ !cancelled() && steps.tests.outcome == 'success' }}", "a failed gate's plan is commented too, not a failed install's");
         const prodGate = (pr.jobs.test.steps as any[]).find((s) => s.name === "Offline gate (prod)");
-        assert.match(prodGate.if, /!cancelled\(\)/, "prod's plan is written even when dev's gate failed");
+        assert.equal(prodGate.if, comment.if, "prod's plan is written even when dev's gate failed");
+        assert.equal(pr.jobs.test.steps[0].with["persist-credentials"], false, "the write token is not left where the pull request's code runs");
     });
 
     it("the gate step writes the plan's Markdown to the job summary and keeps the gate's exit code", function () {
@@ -61,9 +62,11 @@ describe(".github/workflows", function () {
         // Where there is no project `npm run` fails: the step must fail with it (pipefail), not take tee's 0.
         const failed = spawnSync("bash", ["-e", "-c", step.run], { cwd: dir, encoding: "utf8", env: { ...process.env, GITHUB_STEP_SUMMARY: summary } });
         assert.notEqual(failed.status, 0, "the gate's failure is the step's");
+        fs.rmSync(summary, { force: true });
         const inRepo = spawnSync("bash", ["-e", "-c", step.run.replace(/plan-dev\.md/g, path.join(dir, "plan-dev.md"))], { cwd: REPO, encoding: "utf8",
             env: { ...process.env, GITHUB_STEP_SUMMARY: summary, NO_COLOR: "1" } });
         assert.equal(inRepo.status, 0, inRepo.stderr);
+        assert.match(inRepo.stdout, /^## polyarch plan — stack dev$/m, "the log shows the plan too");
         const written = fs.readFileSync(summary, "utf8");
         assert.match(written, /^## polyarch plan — stack dev$/m);
         assert.equal(written, fs.readFileSync(path.join(dir, "plan-dev.md"), "utf8"));

@@ -11,8 +11,8 @@ import { ARCHITECTURES, Architecture, COMPUTE_TARGETS, ComputeTarget, DEFAULT_IN
     siblingInstanceType, targetRestriction } from "../../components/platform";
 import { FARGATE_TASK_SIZES, EXPRESS_TASK_SIZES } from "../../components/compute-sizes";
 import { HOURS_PER_MONTH } from "../../components/prices";
-import { APPRUNNER_SERVICE, CONSUMERS, Consumer, ECS_EXPRESS_SERVICE, ECS_TASK_DEFINITION, KUBERNETES_WORKLOAD_TYPES, LAMBDA_FUNCTION,
-    nodeGroupArchitecture, podSpecOf } from "../../policies/lib/consumers";
+import { APPRUNNER_SERVICE, CONSUMERS, Consumer, ECS_EXPRESS_SERVICE, ECS_TASK_DEFINITION, EKS_NODE_COMPONENT_TYPES, KUBERNETES_WORKLOAD_TYPES,
+    LAMBDA_FUNCTION, nodeGroupArchitecture, podSpecOf } from "../../policies/lib/consumers";
 import { GraphResource, StackIndex, TracedImage } from "../../policies/lib/images";
 import { read } from "../../policies/lib/props";
 import { RecordedResource } from "../recording-monitor";
@@ -219,9 +219,13 @@ export async function estimateCost(recorded: RecordedResource[], options: Estima
         });
     }
     const nodeGroups = graph.filter((r) => r.type === EKS_NODE_GROUP).map((r) => nodeGroupCost(r, prices));
+    // @pulumi/eks components whose children were not recorded (the gate does not run their provider):
+    // their node groups and cluster cost money the estimate cannot see.
+    const parents = new Set(graph.flatMap((r) => (r.parent === undefined ? [] : [r.parent.urn])));
+    const unexpandedEks = graph.filter((r) => EKS_NODE_COMPONENT_TYPES.includes(r.type) && !parents.has(r.urn));
     const services: ServiceCost[] = [];
     for (const workload of workloads) {
-        services.push(await serviceCost(workload, graph, nodeGroups, workloads, prices, options.images));
+        services.push(await serviceCost(workload, graph, nodeGroups, workloads, prices, options.images, unexpandedEks.length > 0));
     }
     const shared = graph.flatMap((r): SharedCost[] => {
         if (r.type === EKS_CLUSTER) {
@@ -248,7 +252,8 @@ export async function estimateCost(recorded: RecordedResource[], options: Estima
     return {
         ...base, pricesAsOf: prices.asOf, source: prices.source, services, nodeGroups: nodeGroups.map(withoutInternals), shared,
         unpriced: [...services.filter((s) => s.monthly === undefined).map((s) => s.service),
-            ...nodeGroups.filter((g) => g.monthly === undefined).map((g) => `node group ${g.nodeGroup}`)],
+            ...nodeGroups.filter((g) => g.monthly === undefined).map((g) => `node group ${g.nodeGroup}`),
+            ...unexpandedEks.map((r) => `${r.type} ${r.name} (its nodes and cluster fee: a @pulumi/eks component the plan does not expand)`)],
         total: totalWith((s) => s.monthly),
         totalIfAllX86: totalWith(allOn("x86_64")),
         totalIfAllArm64: totalWith(allOn("arm64")),
@@ -271,6 +276,13 @@ interface NodeGroupEstimate extends NodeGroupCost {
 
 function nodeGroupCost(resource: GraphResource, prices: PriceBook): NodeGroupEstimate {
     const types = read(resource.props, "instanceTypes");
+    const template = read(resource.props, "launchTemplate");
+    if (!Array.isArray(types) && template !== undefined && template !== null) {
+        // The EKS API uses t3.medium only when neither instanceTypes nor the launch template names one.
+        const desiredSize = num(read(resource.props, "scalingConfig", "desiredSize")) ?? 0;
+        return { resource, nodeGroup: resource.name, urn: resource.urn, instanceType: "(launch template)", desiredSize, unallocated: 0,
+            basis: "not priced: its instance type is in its launch template, which the estimate does not read" };
+    }
     const instanceType = Array.isArray(types) && typeof types[0] === "string" ? types[0] : EKS_NODE_GROUP_DEFAULT_INSTANCE_TYPE;
     const desiredSize = num(read(resource.props, "scalingConfig", "desiredSize")) ?? 0;
     const result = nodeGroupArchitecture(resource);
@@ -295,7 +307,7 @@ function nodeGroupCost(resource: GraphResource, prices: PriceBook): NodeGroupEst
 }
 
 async function serviceCost(w: Workload, graph: GraphResource[], nodeGroups: NodeGroupEstimate[], all: Workload[], prices: PriceBook,
-    images: ImageFacts): Promise<ServiceCost> {
+    images: ImageFacts, eksComponents: boolean): Promise<ServiceCost> {
     const arch = architectureOf(w.consumer, w.resource.props, w.images);
     const head = { service: w.service, urn: w.resource.urn, ...(arch === undefined ? {} : { architecture: arch }) };
     const other = arch === undefined ? undefined : otherArchitecture(arch);
@@ -314,7 +326,7 @@ async function serviceCost(w: Workload, graph: GraphResource[], nodeGroups: Node
             return appRunnerCost(w, prices, head, offerFor);
         default:
             if (KUBERNETES_WORKLOAD_TYPES.includes(w.resource.type)) {
-                return kubernetesCost(w, nodeGroups, all, head, other, offerFor);
+                return kubernetesCost(w, nodeGroups, all, head, other, offerFor, eksComponents);
             }
             return { ...head, target: targetOf(w.consumer), alternatives: [],
                 basis: `not priced: a ${w.consumer.noun} sizes its resources itself; the estimate reads the resources it creates` };
@@ -333,8 +345,8 @@ async function lambdaCost(w: Workload, graph: GraphResource[], prices: PriceBook
     other: Architecture | undefined, offerFor: OfferFor): Promise<ServiceCost> {
     const memoryMb = num(read(w.resource.props, "memorySize")) ?? 128;
     const { requestsPerMonth, averageDurationMs } = w.usage;
-    const requestPrice = prices.find("lambda-requests") ?? 0;
-    const requests = (requestsPerMonth / 1e6) * requestPrice;
+    const requestPrice = prices.find("lambda-requests");
+    const requests = requestPrice === undefined ? Number.NaN : (requestsPerMonth / 1e6) * requestPrice;
     const usage = usageNote(w.usage, ["requestsPerMonth", "averageDurationMs"]);
     const providerUrns = w.resource.propertyDependencies.capacityProviderConfig ?? [];
     const provider = providerUrns.find((r) => r.type === LAMBDA_CAPACITY_PROVIDER);
@@ -344,7 +356,7 @@ async function lambdaCost(w: Workload, graph: GraphResource[], prices: PriceBook
     const gbSeconds = requestsPerMonth * (averageDurationMs / 1000) * (memoryMb / 1024);
     const monthlyOn = (a: Architecture) => {
         const price = prices.find("lambda-gb-second", a);
-        return price === undefined ? undefined : gbSeconds * price + requests;
+        return price === undefined || Number.isNaN(requests) ? undefined : gbSeconds * price + requests;
     };
     const monthly = arch === undefined ? undefined : monthlyOn(arch);
     const price = arch === undefined ? undefined : prices.find("lambda-gb-second", arch);
@@ -363,17 +375,18 @@ async function managedInstancesCost(graph: GraphResource[], prices: PriceBook, h
     // Functions sharing one capacity provider share its instances.
     const sharing = provider === undefined ? 1 : Math.max(1, graph.filter((r) => r.type === LAMBDA_FUNCTION &&
         (r.propertyDependencies.capacityProviderConfig ?? []).some((p) => p.urn === provider.urn)).length);
-    const fee = prices.find("lambda-managed-instances-fee") ?? 0;
+    const fee = prices.find("lambda-managed-instances-fee");
     const monthlyWith = (a: Architecture, type: string | undefined) => {
         const hour = type === undefined ? undefined : prices.find("ec2-hour", a, type);
-        return hour === undefined ? undefined : (MANAGED_INSTANCES_AT_REST * hour * (1 + fee) * HOURS_PER_MONTH) / sharing + requests;
+        return hour === undefined || fee === undefined || Number.isNaN(requests) ? undefined
+            : (MANAGED_INSTANCES_AT_REST * hour * (1 + fee) * HOURS_PER_MONTH) / sharing + requests;
     };
     const monthly = arch === undefined ? undefined : monthlyWith(arch, instanceType);
     const siblingType = other === undefined || instanceType === undefined ? undefined : siblingInstanceType(instanceType, other);
     return {
         ...head, target: "lambda", monthly,
         basis: `Lambda Managed Instances: ${MANAGED_INSTANCES_AT_REST} × ${instanceType ?? "?"} × ${HOURS_PER_MONTH} h on demand ` +
-            `+ ${Math.round(fee * 100)}% management fee${sharing > 1 ? `, shared by ${sharing} functions` : ""} + requests; ${usage}`,
+            `+ ${fee === undefined ? "?" : Math.round(fee * 100)}% management fee${sharing > 1 ? `, shared by ${sharing} functions` : ""} + requests; ${usage}`,
         alternatives: other === undefined ? [] : [alternative("lambda", other, monthlyWith(other, siblingType), monthly,
             siblingType === undefined ? { offered: false, why: `no ${other} sibling of ${instanceType ?? "its instance type"} in the catalog` }
                 : await offerFor("lambda", other))],
@@ -382,17 +395,26 @@ async function managedInstancesCost(graph: GraphResource[], prices: PriceBook, h
 
 async function ecsCost(w: Workload, graph: GraphResource[], prices: PriceBook, head: Head, arch: Architecture | undefined,
     other: Architecture | undefined, offerFor: OfferFor): Promise<ServiceCost> {
-    const cpu = num(read(w.resource.props, "cpu"));
-    const memory = num(read(w.resource.props, "memory"));
+    // Task sizes come as "1024" or "1 vCPU", "2048" or "2 GB" (RegisterTaskDefinition accepts both).
+    const cpu = units(read(w.resource.props, "cpu"), 1024);
+    const memory = units(read(w.resource.props, "memory"), 1024);
     const runners = graph.filter((r) => r.type === ECS_SERVICE && (r.propertyDependencies.taskDefinition ?? []).some((t) => t.urn === w.resource.urn));
+    const strategies = (r: GraphResource) => {
+        const list = read(r.props, "capacityProviderStrategies");
+        return Array.isArray(list) ? list.map((x) => (x !== null && typeof x === "object" ? read(x as Record<string, unknown>, "capacityProvider") : undefined)) : [];
+    };
     const fargate = (r: GraphResource) => read(r.props, "launchType") === "FARGATE" ||
-        JSON.stringify(read(r.props, "capacityProviderStrategies") ?? []).includes("FARGATE");
+        (strategies(r).length > 0 && strategies(r).every((p) => p === "FARGATE" || p === "FARGATE_SPOT"));
+    const spot = runners.some((r) => strategies(r).includes("FARGATE_SPOT"));
     const notPriced = (why: string): ServiceCost => ({ ...head, target: "ecs", basis: `not priced: ${why}`, alternatives: [] });
     if (runners.length === 0) {
         return notPriced("no ECS service of this program runs the task definition");
     }
+    if (runners.some((r) => read(r.props, "launchType") === undefined && strategies(r).length === 0)) {
+        return notPriced("an ECS service with neither launchType nor a capacity provider strategy runs on its cluster's default strategy, which the program does not show");
+    }
     if (!runners.every(fargate)) {
-        return notPriced("an ECS service on the EC2 launch type is billed by its container instances, which the estimate does not size");
+        return notPriced("an ECS service on the EC2 launch type (or an EC2 capacity provider) is billed by its container instances, which the estimate does not size");
     }
     if (cpu === undefined || memory === undefined) {
         return notPriced("the task definition sets no task-level cpu and memory");
@@ -406,7 +428,8 @@ async function ecsCost(w: Workload, graph: GraphResource[], prices: PriceBook, h
     const monthly = arch === undefined ? undefined : monthlyOn(arch);
     return {
         ...head, target: "ecs", monthly,
-        basis: `${tasks} task(s) × ${cpu / 1024} vCPU, ${memory / 1024} GB × ${HOURS_PER_MONTH} h on Fargate ${arch ?? ""}`.trimEnd(),
+        basis: `${tasks} task(s) × ${cpu / 1024} vCPU, ${memory / 1024} GB × ${HOURS_PER_MONTH} h on Fargate ${arch ?? ""}`.trimEnd() +
+            (spot ? " (on demand; Fargate Spot tasks are billed below this)" : ""),
         alternatives: other === undefined ? [] : [alternative("ecs", other, monthlyOn(other), monthly, await offerFor("ecs", other))],
     };
 }
@@ -420,7 +443,7 @@ async function expressCost(w: Workload, prices: PriceBook, head: Head, arch: Arc
     const alb = prices.find("alb-hour");
     const monthlyOn = (a: Architecture) => {
         const hour = fargateHour(prices, a, cpu, memory);
-        return hour === undefined ? undefined : (hour * tasks + (alb ?? 0)) * HOURS_PER_MONTH;
+        return hour === undefined || alb === undefined ? undefined : (hour * tasks + alb) * HOURS_PER_MONTH;
     };
     const monthly = arch === undefined ? undefined : monthlyOn(arch);
     return {
@@ -443,16 +466,16 @@ async function appRunnerCost(w: Workload, prices: PriceBook, head: Head, offerFo
     const alternatives: CostAlternative[] = [];
     // App Runner's successors, on Graviton: the same size where Fargate offers it, with the load
     // balancer that replaces App Runner's own endpoint (Express provisions it; on ECS one is added).
-    const alb = prices.find("alb-hour") ?? 0;
+    const alb = prices.find("alb-hour");
     for (const [target, sizes] of [["ecs-express", EXPRESS_TASK_SIZES], ["ecs", FARGATE_TASK_SIZES]] as const) {
         const fits = sizes[cpu]?.includes(memory) ?? false;
-        const hour = fits ? fargateHour(prices, "arm64", cpu, memory) : undefined;
-        alternatives.push(alternative(target, "arm64", hour === undefined ? undefined : (hour + alb) * HOURS_PER_MONTH, monthly,
+        const hour = fits && alb !== undefined ? fargateHour(prices, "arm64", cpu, memory) : undefined;
+        alternatives.push(alternative(target, "arm64", hour === undefined ? undefined : (hour + (alb as number)) * HOURS_PER_MONTH, monthly,
             fits ? await offerFor(target, "arm64") : { offered: false, why: `${cpu} CPU units with ${memory} MiB is not a ${target} size` }));
     }
     return {
         ...head, target: "apprunner", monthly,
-        basis: vcpuHour === undefined ? `not priced: App Runner has no price in ${prices.region} (not offered there)`
+        basis: vcpuHour === undefined || gbHour === undefined ? `not priced: ${prices.missing("App Runner")}`
             : `1 instance × ${cpu / 1024} vCPU, ${memory / 1024} GB: ${active} h active, ${HOURS_PER_MONTH - active} h provisioned (memory only); ` +
                 `${usageNote(w.usage, ["activeHoursPerMonth"])}; its successors on arm64 are one Fargate task of the same size and a load balancer`,
         alternatives: [alternative("apprunner", "arm64", undefined, monthly, { offered: false, why: targetRestriction("apprunner", "arm64") }),
@@ -460,8 +483,8 @@ async function appRunnerCost(w: Workload, prices: PriceBook, head: Head, offerFo
     };
 }
 
-/** A workload's weight on its nodes: replicas × CPU requested (millicores), or replicas when nothing is requested. */
-function weight(w: Workload): number {
+/** A workload's replicas and the CPU (millicores) each requests, 0 when it requests none. */
+function podShape(w: Workload): { replicas: number; millicores: number } {
     const replicas = num(read(w.resource.props, "spec", "replicas")) ?? 1;
     const spec = podSpecOf(w.resource.type, w.resource.props);
     const containers = spec !== null && typeof spec === "object" ? read(spec as Record<string, unknown>, "containers") : undefined;
@@ -471,7 +494,19 @@ function weight(w: Workload): number {
         const m = /^([\d.]+)(m?)$/.exec(text.trim());
         return sum + (m === null ? 0 : m[2] === "m" ? Number(m[1]) : Number(m[1]) * 1000);
     }, 0);
-    return replicas * (millicores > 0 ? millicores : 1);
+    return { replicas, millicores };
+}
+
+/**
+ * Each sharer's part of a node group: by replicas × CPU requested when every one requests CPU,
+ * else by replicas (a pod requesting nothing still takes a node's room). All zero: equal parts.
+ */
+function shares(sharers: Workload[]): Map<Workload, number> {
+    const shapes = sharers.map(podShape);
+    const byRequests = shapes.every((p) => p.millicores > 0);
+    const weights = shapes.map((p) => (byRequests ? p.replicas * p.millicores : p.replicas));
+    const sum = weights.reduce((a, b) => a + b, 0);
+    return new Map(sharers.map((w, i) => [w, sum === 0 ? 1 / sharers.length : weights[i] / sum]));
 }
 
 function kubernetesArchitectures(w: Workload): readonly Architecture[] {
@@ -480,11 +515,13 @@ function kubernetesArchitectures(w: Workload): readonly Architecture[] {
 }
 
 async function kubernetesCost(w: Workload, nodeGroups: NodeGroupEstimate[], all: Workload[], head: Head,
-    other: Architecture | undefined, offerFor: OfferFor): Promise<ServiceCost> {
+    other: Architecture | undefined, offerFor: OfferFor, eksComponents: boolean): Promise<ServiceCost> {
     const kube = all.filter((x) => KUBERNETES_WORKLOAD_TYPES.includes(x.resource.type));
     const mine = nodeGroups.filter((g) => g.architecture !== undefined && kubernetesArchitectures(w).includes(g.architecture));
     if (mine.length === 0) {
-        return { ...head, target: "eks", alternatives: [], basis: "not priced: no managed node group of this program runs its architecture" };
+        return { ...head, target: "eks", alternatives: [], basis: eksComponents
+            ? "not priced: its nodes come from @pulumi/eks components, whose node groups the plan does not expand"
+            : "not priced: no managed node group of this program runs its architecture" };
     }
     const unpriced = mine.find((g) => g.monthly === undefined);
     if (unpriced !== undefined) {
@@ -494,7 +531,7 @@ async function kubernetesCost(w: Workload, nodeGroups: NodeGroupEstimate[], all:
     let alternativeMonthly: number | undefined = 0;
     for (const group of mine) {
         const sharers = kube.filter((x) => group.architecture !== undefined && kubernetesArchitectures(x).includes(group.architecture));
-        const share = weight(w) / sharers.reduce((sum, x) => sum + weight(x), 0);
+        const share = shares(sharers).get(w) ?? 0;
         const part = (group.monthly ?? 0) * share;
         monthly += part;
         group.unallocated = Math.max(0, group.unallocated - part);
@@ -504,7 +541,7 @@ async function kubernetesCost(w: Workload, nodeGroups: NodeGroupEstimate[], all:
     const groups = mine.map((g) => `${g.nodeGroup} (${g.desiredSize} × ${g.instanceType})`).join(", ");
     return {
         ...head, target: "eks", monthly,
-        basis: `its share, by CPU requested, of ${groups}`,
+        basis: `its share (by CPU requested, or by replicas when a workload requests none) of ${groups}`,
         alternatives: other === undefined || mine.length !== 1 ? [] : [alternative("eks", other, alternativeMonthly, monthly,
             alternativeMonthly === undefined ? { offered: false, why: `no ${other} sibling of ${mine[0].instanceType} priced in the catalog` }
                 : await offerFor("eks", other))],

@@ -5,7 +5,7 @@ import { IMAGE_TYPES, TracedImage } from "../../policies/lib/images";
 import { parseImageReference } from "../../policies/lib/oci-reference";
 import { read } from "../../policies/lib/props";
 import { RegistryConfig, isChecked, lookupImage } from "../../policies/lib/registry-lookup";
-import { dockerfileCrossBuilds } from "./dockerfile-cross-build";
+import { dockerfileFacts } from "./dockerfile-cross-build";
 
 export interface Offer {
     offered: boolean | "unknown";
@@ -77,10 +77,17 @@ export class ImageFacts {
         if (text === undefined) {
             return { offered: "unknown", why: `image ${resource.name} names no Dockerfile` };
         }
-        const cross = dockerfileCrossBuilds(text);
-        return cross.crossBuilds ? { offered: true } : {
+        const facts = dockerfileFacts(text);
+        const named = file ?? "its inline Dockerfile";
+        if (facts.pinnedPlatform !== undefined) {
+            return parseArchitecture(facts.pinnedPlatform.platform) === parseArchitecture(platform) ? { offered: true } : {
+                offered: false,
+                why: `${named} pins its final stage to ${facts.pinnedPlatform.platform} (line ${facts.pinnedPlatform.line}): it only ever builds that platform`,
+            };
+        }
+        return facts.runOnTarget === undefined ? { offered: true } : {
             offered: "unknown",
-            why: `${file ?? "its inline Dockerfile"} runs RUN on the target platform (line ${cross.line}, stage ${cross.stage}): ` +
+            why: `${named} runs RUN on the target platform (line ${facts.runOnTarget.line}, stage ${facts.runOnTarget.stage}): ` +
                 `it builds for ${platform} only on a builder of that CPU or under emulation`,
         };
     }

@@ -5,7 +5,7 @@
  */
 import type { PricingClient } from "@aws-sdk/client-pricing";
 import { ARCHITECTURES, Architecture, instanceTypeArchitecture } from "../../components/platform";
-import { PRICES_AS_OF, PRICE_ITEMS, PriceItem, PriceRow, pricesFor } from "../../components/prices";
+import { LAMBDA_MANAGED_INSTANCES_FEE, PRICES_AS_OF, PRICE_ITEMS, PriceItem, PriceRow, pricesFor } from "../../components/prices";
 import { PriceBook } from "./price-book";
 
 export interface PriceLookup {
@@ -158,9 +158,13 @@ export async function livePrices(region: string | undefined, instanceTypes: read
                 from[index] = "api";
                 return { ...wanted, usd: Number((perUnit * (query.scale ?? 1)).toPrecision(12)), source: `AWS Price List API, ${query.serviceCode}` };
             }
+            // The management fee is a percentage on AWS's page, not a product, and the same in every region.
+            if (query === undefined) {
+                from[index] = "fee";
+                return { ...wanted, usd: LAMBDA_MANAGED_INSTANCES_FEE };
+            }
             const tableRow = table.row(wanted.item, wanted.architecture, wanted.instanceType);
-            // The management fee is a percentage on AWS's page, not a product: it is always the table's.
-            from[index] = query === undefined ? "fee" : tableRow === undefined ? "nowhere" : "table";
+            from[index] = tableRow === undefined ? "nowhere" : "table";
             return tableRow;
         }));
         // Named in the order they were wanted, whatever order the answers came in.

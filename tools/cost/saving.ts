@@ -41,7 +41,7 @@ export function armSaving(s: ServiceCost): ArmSaving {
 export function savingText(saving: ArmSaving): string {
     switch (saving.kind) {
         case "saves":
-            return `${money(saving.usd)} (${saving.percent}%) saved`;
+            return `${money(saving.usd)} (${saving.percent}% of x86_64) saved`;
         case "available":
             return `${money(saving.usd)} (${saving.percent}%) available on ${saving.via.target}`;
         case "unknown":
