@@ -6,8 +6,7 @@ import Module from "module";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as path from "path";
-import { RecordedOptions } from "../recording-monitor";
-import { encodeAnalyzeRequest, encodeAnalyzeStackRequest, encodeAnalyzerResource } from "./analyzer-wire";
+import { AnalyzerResourceInput, encodeAnalyzeRequest, encodeAnalyzeStackRequest, encodeAnalyzerResource } from "./analyzer-wire";
 import { GrpcCallError, GrpcUnaryChannel } from "./grpc-unary";
 
 /** The CLI's own launcher for nodejs policy packs. */
@@ -54,28 +53,8 @@ export interface PolicyConfig {
     properties: Record<string, unknown>;
 }
 
-/** The provider resource of an analyzed resource (AnalyzerProviderResource). */
-export interface AnalyzerProvider {
-    urn: string;
-    type: string;
-    name: string;
-    properties: Record<string, unknown>;
-}
-
-/** A resource for `remediate`/`analyze`/`analyzeStack`, in the engine's terms. */
-export interface AnalyzerResourceInput {
-    urn: string;
-    type: string;
-    name: string;
-    /** Wire-form inputs (outputs for analyzeStack): secrets wrapped, unknowns as the engine's sentinel. */
-    properties: Record<string, unknown>;
-    parent: string;
-    dependencies: string[];
-    propertyDependencies: Record<string, string[]>;
-    protect: boolean;
-    options?: RecordedOptions;
-    provider?: AnalyzerProvider;
-}
+// The resource shapes the requests carry live with their encoder (analyzer-wire.ts).
+export type { AnalyzerProvider, AnalyzerResourceInput } from "./analyzer-wire";
 
 /** One result of `remediate`: new properties, or a diagnostic saying why it could not. */
 export interface Remediation {

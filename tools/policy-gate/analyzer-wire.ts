@@ -6,7 +6,31 @@
  * two), without building a message object per value first. On an 11,000-resource stack building
  * those objects was a third of the gate's own CPU time and most of its garbage.
  */
-import type { AnalyzerProvider, AnalyzerResourceInput } from "./analyzer-client";
+import type { RecordedOptions } from "../recording-monitor";
+
+/** The provider resource of an analyzed resource (AnalyzerProviderResource). */
+export interface AnalyzerProvider {
+    urn: string;
+    type: string;
+    name: string;
+    properties: Record<string, unknown>;
+}
+
+/** A resource for `remediate`/`analyze`/`analyzeStack`, in the engine's terms. */
+export interface AnalyzerResourceInput {
+    urn: string;
+    type: string;
+    name: string;
+    /** Wire-form inputs (outputs for analyzeStack): secrets wrapped, unknowns as the engine's sentinel. */
+    properties: Record<string, unknown>;
+    parent: string;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    protect: boolean;
+    options?: RecordedOptions;
+    provider?: AnalyzerProvider;
+}
+
 
 const VARINT = 0;
 const FIXED64 = 1;

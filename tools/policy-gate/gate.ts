@@ -7,7 +7,8 @@ import { REDACTED, redactStateSecrets } from "../engine/wire";
 import { PriorState, StepAction } from "../engine/prior-state";
 import { StateDocument, StateResource, urnName } from "../engine/state-document";
 import { ProjectFile, readProjectFile, readStackFile } from "../stack-file";
-import { Diagnostic, EnforcementLevel, TrafficRecorder } from "./analyzer-client";
+import { Diagnostic, TrafficRecorder } from "./analyzer-client";
+import { ReportDiagnostic, ReportResource } from "./report-types";
 import { REGISTRY_RULES, stackPackConfig } from "./pack-config";
 import { PackSession, PackVerdicts } from "./pack-session";
 import { AnalysisCounts, ReportRemediation, withoutEmptyLists } from "./resource-analysis";
@@ -55,24 +56,8 @@ export interface GateOptions {
     cost?: { prices(region: string | undefined, instanceTypes: readonly string[]): Promise<PriceLookup> };
 }
 
-export interface ReportResource {
-    urn: string;
-    type: string;
-    name: string;
-    /** With `--state`: the step this preview is for the resource. */
-    action?: StepAction;
-    parent: string;
-    inputs: Record<string, unknown>;
-    dependencies: string[];
-    propertyDependencies: Record<string, string[]>;
-}
-
-export interface ReportDiagnostic {
-    policy: string;
-    urn: string;
-    level: EnforcementLevel;
-    message: string;
-}
+// A report's resources and diagnostics (report-types.ts, which the service table reads too).
+export type { ReportDiagnostic, ReportResource } from "./report-types";
 
 export interface GateReport {
     /** Not in --json output: the project's name (Pulumi.yaml), for the report's header. */

@@ -3,7 +3,7 @@ import { isJudgedComponent } from "../../policies/lib/component-inputs";
 import { StackIndex, describeResource, isImageType } from "../../policies/lib/images";
 import { RecordedResource } from "../recording-monitor";
 import { PolicyConfig } from "./analyzer-client";
-import { ReportDiagnostic } from "./gate";
+import { ReportDiagnostic } from "./report-types";
 import { toGraph } from "./service-table";
 
 /** The rule whose level decides how an architecture the gate cannot see is judged. */

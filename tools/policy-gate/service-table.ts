@@ -3,7 +3,7 @@ import { CONSUMERS, ComputeArchitectures, componentApplies, nodeGroupArchitectur
 import { coversChild } from "../../policies/lib/component-inputs";
 import { GraphResource, StackIndex, TracedImage } from "../../policies/lib/images";
 import { RecordedResource } from "../recording-monitor";
-import { ReportDiagnostic, ReportResource } from "./gate";
+import { ReportDiagnostic, ReportResource } from "./report-types";
 import { StepAction } from "../engine/prior-state";
 
 /** One line of the human table: a workload, the image it runs, and the verdict on the pair. */
