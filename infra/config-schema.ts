@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SERVICE_SCHEMAS } from "./targets";
+import { SERVICE_SCHEMAS } from "./targets/schemas";
 import { EKS_ACCESS_POLICIES, EksAccessPolicy } from "../components/eks-access";
 
 /**

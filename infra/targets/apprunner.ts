@@ -1,25 +1,8 @@
-import { z } from "zod";
 import { AppRunnerService } from "../../components/apprunner";
 import { APPRUNNER_INSTANCE_SIZES } from "../../components/compute-sizes";
-import { HOURS_PER_MONTH } from "../../components/prices";
 import { checkSize } from "./sizes";
-import { commonServiceKeys, healthPathSchema, portSchema } from "./service-schema";
+import { schema } from "./apprunner-schema";
 import { TargetModule } from "./target-module";
-
-export const schema = z.object({
-    ...commonServiceKeys,
-    target: z.literal("apprunner"),
-    /** CPU units; with memory, one of App Runner's pairs (checked against the size table). */
-    cpu: z.number().int().optional(),
-    memory: z.number().int().optional(),
-    port: portSchema.optional(),
-    healthPath: healthPathSchema.optional(),
-    /**
-     * What the plan's cost estimate assumes (README "What arm64 saves"): the hours a month an instance
-     * serves requests; App Runner bills idle provisioned instances for memory only.
-     */
-    usage: z.object({ activeHoursPerMonth: z.number().min(0).max(HOURS_PER_MONTH).optional() }).strict().optional(),
-}).strict();
 
 /** App Runner (x86_64 only; closed to new customers since 2026-04-30, kept for existing ones). */
 export const appRunnerTarget: TargetModule<"apprunner"> = {

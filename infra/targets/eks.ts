@@ -1,21 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
-import { z } from "zod";
 import { EksCluster } from "../../components/eks-cluster";
 import { NodeGroup } from "../../components/node-group";
 import { Architecture, defaultArchitecture } from "../../components/platform";
 import { Workload } from "../../components/workload";
-import { commonServiceKeys, healthPathSchema, portSchema } from "./service-schema";
+import { schema } from "./eks-schema";
 import { TargetModule } from "./target-module";
-
-export const schema = z.object({
-    ...commonServiceKeys,
-    target: z.literal("eks"),
-    replicas: z.number().int().min(0).max(100).optional(),
-    port: portSchema.optional(),
-    cpu: z.number().min(0.05).max(64).optional(),
-    memory: z.number().int().min(32).max(262144).optional(),
-    healthPath: healthPathSchema.optional(),
-}).strict();
 
 /**
  * Kubernetes workloads on one EKS cluster per stack: a node group of EKS's default architecture

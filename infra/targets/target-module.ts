@@ -4,7 +4,7 @@ import { z } from "zod";
 import { ImageReference } from "../../components/image-reference";
 import { Architecture, ComputeTarget } from "../../components/platform";
 import { ServiceRepository } from "../../components/registry";
-import type { ServiceSettings, StackSettings } from "../config";
+import type { ServiceSettings, StackSettings } from "../settings";
 
 /** One service entry of one target, validated and resolved. */
 export type TargetService<T extends ComputeTarget> = Extract<ServiceSettings, { target: T }>;
