@@ -28,7 +28,9 @@ export class PriceBook {
     }
 
     private static key(item: PriceItem, architecture?: Architecture, instanceType?: string): string {
-        return `${item}|${architecture ?? ""}|${instanceType ?? ""}`;
+        // An instance type has one architecture: it alone names the price (a node group whose AMI
+        // leaves its architecture unknown is still priced by its instance type).
+        return item === "ec2-hour" ? `${item}||${instanceType ?? ""}` : `${item}|${architecture ?? ""}|${instanceType ?? ""}`;
     }
 
     /** The price, or undefined when this book has none (a region without App Runner, an instance type not in the table). */
