@@ -74,10 +74,26 @@ function build(packDir) {
     });
 }
 
-module.exports = { sourceHash, isCurrent, build };
+/**
+ * The platform catalog the pack requires at run time (`@polyarch/platform`, a workspace package in
+ * this repository, installed from npm elsewhere): built first when its sources changed, so the
+ * pack type-checks against it and its dist/ is what the pack loads.
+ */
+const PLATFORM_DIR = path.resolve(__dirname, "..", "platform");
+
+async function buildWithPlatform(packDir) {
+    const outputs = [];
+    if (fs.existsSync(PLATFORM_DIR) && !isCurrent(PLATFORM_DIR)) {
+        outputs.push(await build(PLATFORM_DIR));
+    }
+    outputs.push(await build(packDir));
+    return outputs.join("");
+}
+
+module.exports = { sourceHash, isCurrent, build, buildWithPlatform, PLATFORM_DIR };
 
 if (require.main === module) {
-    build(__dirname).then((output) => process.stdout.write(output), (err) => {
+    buildWithPlatform(__dirname).then((output) => process.stdout.write(output), (err) => {
         process.stderr.write(`${err.message}\n`);
         process.exit(1);
     });

@@ -73,6 +73,28 @@ if (typeof Module.enableCompileCache === "function") {
 // Stack traces name the TypeScript lines (each output carries its source map inline), as under ts-node.
 process.setSourceMapsEnabled(true);
 
+// This repository's own packages run from their sources here, as the rest of the repository does:
+// `@polyarch/platform` (a workspace package whose `main` is its build, for those who install it)
+// resolves to platform/index.ts for code of this repository outside node_modules.
+const PLATFORM_SOURCE = path.join(ROOT, "platform", "index.ts");
+const resolveWorkspaceSource = Module._resolveFilename;
+Module._resolveFilename = function resolveWorkspacePackage(request, parent, ...rest) {
+    if (request === "@polyarch/platform" && typeof parent?.filename === "string" && parent.filename.startsWith(ROOT + path.sep) &&
+        !parent.filename.includes(`${path.sep}node_modules${path.sep}`)) {
+        return PLATFORM_SOURCE;
+    }
+    return resolveWorkspaceSource.call(this, request, parent, ...rest);
+};
+
+
+
+require.extensions[".ts"] = function loadTypeScript(module, filename) {
+    if (filename.includes(`${path.sep}node_modules${path.sep}`)) {
+        throw new Error(`${filename}: TypeScript inside node_modules is not compiled (as under ts-node)`);
+    }
+    module._compile(compile(fs.readFileSync(filename, "utf8"), filename), filename);
+};
+
 // A TypeScript ES module imports its siblings by their output name (`import { x } from "./acl.js"`
 // for acl.ts, as module nodenext requires), which ts-node's ESM resolver and tsc map back to the
 // source. Compiled to CommonJS here, the import is a require of a file that does not exist: within
@@ -128,12 +150,3 @@ function useProjectTsconfig(projectRoot, tsconfig) {
 }
 
 module.exports = { useProjectTsconfig };
-
-
-
-require.extensions[".ts"] = function loadTypeScript(module, filename) {
-    if (filename.includes(`${path.sep}node_modules${path.sep}`)) {
-        throw new Error(`${filename}: TypeScript inside node_modules is not compiled (as under ts-node)`);
-    }
-    module._compile(compile(fs.readFileSync(filename, "utf8"), filename), filename);
-};

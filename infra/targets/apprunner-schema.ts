@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HOURS_PER_MONTH } from "../../components/prices";
+import { HOURS_PER_MONTH } from "@polyarch/platform";
 import { commonServiceKeys, healthPathSchema, portSchema } from "./service-schema";
 
 /** The `polyarch:services` entry of target `apprunner`: the common keys plus its own (strict). */

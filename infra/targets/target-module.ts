@@ -36,7 +36,7 @@ export interface StackContext {
 /**
  * Everything polyarch knows about one compute target, in one module: its entries' config keys,
  * the checks that need more than one key, and how an entry is deployed. Adding a target is a new
- * module plus its row in the catalog (components/platform.ts `TARGETS`).
+ * module plus its row in the catalog (platform/platform.ts `TARGETS`).
  */
 export interface TargetModule<T extends ComputeTarget> {
     target: T;

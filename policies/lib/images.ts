@@ -1,4 +1,4 @@
-import { Architecture, parseArchitecture } from "./platform";
+import { Architecture, parseArchitecture } from "@polyarch/platform";
 import { rememberedInputs } from "./component-inputs";
 import { UNKNOWN, isUnknown, rawProps, read } from "./props";
 

@@ -1,4 +1,4 @@
-import { ARCHITECTURES, Architecture, EKS_AUTO_MODE_NODE_POOLS, KUBERNETES_ARCH_LABEL, NodeTaint, parseArchitecture } from "./platform";
+import { ARCHITECTURES, Architecture, EKS_AUTO_MODE_NODE_POOLS, KUBERNETES_ARCH_LABEL, NodeTaint, parseArchitecture } from "@polyarch/platform";
 import { consistentNodeGroupArchitecture } from "./consumers";
 import { GraphResource } from "./images";
 import { UNKNOWN, containsUnknown, rawProps, read } from "./props";

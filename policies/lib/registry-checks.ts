@@ -1,4 +1,4 @@
-import { ARCHITECTURES, Architecture, dockerPlatform, parseArchitecture } from "./platform";
+import { ARCHITECTURES, Architecture, dockerPlatform, parseArchitecture } from "@polyarch/platform";
 import { CONSUMERS, ComputeArchitectures, Consumer, LAMBDA_FUNCTION, componentApplies } from "./consumers";
 import { judgedByAncestor } from "./component-inputs";
 import { imageReferences } from "./image-references";

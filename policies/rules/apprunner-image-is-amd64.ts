@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { defaultArchitecture, dockerPlatform } from "../lib/platform";
+import { defaultArchitecture, dockerPlatform } from "@polyarch/platform";
 import { appRunnerConsumer } from "../lib/consumers";
 import { describeResource } from "../lib/images";
 import { configSchema, validateConsumers } from "../lib/policy";

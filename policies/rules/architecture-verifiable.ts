@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { KUBERNETES_ARCH_LABEL } from "../lib/platform";
+import { KUBERNETES_ARCH_LABEL } from "@polyarch/platform";
 import { CONSUMERS, consistentNodeGroupArchitecture, judgedProps, nodeGroupArchitecture, runsEksNodes } from "../lib/consumers";
 import { StackIndex, describeResource } from "../lib/images";
 import { ExclusionConfig, configSchema, isExcluded } from "../lib/policy";

@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { TARGETS, dockerPlatform } from "../lib/platform";
+import { TARGETS, dockerPlatform } from "@polyarch/platform";
 import { ecsExpressConsumer } from "../lib/consumers";
 import { StackIndex, describeResource } from "../lib/images";
 import { ExclusionConfig, configSchema, isExcluded } from "../lib/policy";

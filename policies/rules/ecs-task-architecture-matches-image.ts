@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { dockerPlatform, ecsCpuArchitecture } from "../lib/platform";
+import { dockerPlatform, ecsCpuArchitecture } from "@polyarch/platform";
 import { AWSX_ECS_CONSUMERS, CONSUMERS, cpuArchitectureInput, ecsConsumer } from "../lib/consumers";
 import { describeResource } from "../lib/images";
 import { configSchema, validateConsumers } from "../lib/policy";

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { DEFAULT_INSTANCE_TYPES, EKS_AMI_TYPES } from "../lib/platform";
+import { DEFAULT_INSTANCE_TYPES, EKS_AMI_TYPES } from "@polyarch/platform";
 import { componentApplies, nodeGroupArchitecture } from "../lib/consumers";
 import { judgedByAncestor } from "../lib/component-inputs";
 import { configSchema, unlessExcluded } from "../lib/policy";

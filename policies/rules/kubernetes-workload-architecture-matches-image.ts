@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { KUBERNETES_ARCH_LABEL, dockerPlatform, kubernetesArch } from "../lib/platform";
+import { KUBERNETES_ARCH_LABEL, dockerPlatform, kubernetesArch } from "@polyarch/platform";
 import { KUBERNETES_WORKLOAD_TYPES, kubernetesConsumer } from "../lib/consumers";
 import { describeResource } from "../lib/images";
 import { configSchema, validateConsumers } from "../lib/policy";

@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { ARCHITECTURES, KUBERNETES_ARCH_LABEL, kubernetesArch } from "../lib/platform";
+import { ARCHITECTURES, KUBERNETES_ARCH_LABEL, kubernetesArch } from "@polyarch/platform";
 import { KUBERNETES_WORKLOAD_TYPES, podArchitectures, podSpecOf } from "../lib/consumers";
 import { stackNodePools, tolerates } from "../lib/node-pools";
 import { ExclusionConfig, configSchema, isExcluded } from "../lib/policy";

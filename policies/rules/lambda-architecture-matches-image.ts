@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { dockerPlatform, lambdaArchitecture } from "../lib/platform";
+import { dockerPlatform, lambdaArchitecture } from "@polyarch/platform";
 import { lambdaConsumer } from "../lib/consumers";
 import { describeResource } from "../lib/images";
 import { configSchema, validateConsumers } from "../lib/policy";

@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { Architecture, LAMBDA_DEFAULT_ARCHITECTURE, instanceTypeArchitecture, lambdaArchitecture, parseArchitecture } from "../lib/platform";
+import { Architecture, LAMBDA_DEFAULT_ARCHITECTURE, instanceTypeArchitecture, lambdaArchitecture, parseArchitecture } from "@polyarch/platform";
 import { LAMBDA_FUNCTION } from "../lib/consumers";
 import { ExclusionConfig, configSchema, isExcluded } from "../lib/policy";
 import { UNKNOWN, containsUnknown, rawProps, read } from "../lib/props";

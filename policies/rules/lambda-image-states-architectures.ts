@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { LAMBDA_DEFAULT_ARCHITECTURE, lambdaArchitecture } from "../lib/platform";
+import { LAMBDA_DEFAULT_ARCHITECTURE, lambdaArchitecture } from "@polyarch/platform";
 import { LAMBDA_FUNCTION } from "../lib/consumers";
 import { configSchema, unlessExcluded } from "../lib/policy";
 import { rawProps, read } from "../lib/props";

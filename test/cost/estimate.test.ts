@@ -36,7 +36,7 @@ const usd = (n: number) => Math.round(n * 100) / 100;
 
 /**
  * The plan's cost estimate (issue "What arm64 saves"), each figure worked out by hand below from
- * the price table's rows (components/prices.ts) and the stack's own sizes, one service of every
+ * the price table's rows (platform/prices.ts) and the stack's own sizes, one service of every
  * target: the arithmetic is written out so a reader can check it against AWS's pricing pages.
  */
 describe("what each service costs, and what arm64 saves", function () {
@@ -163,7 +163,7 @@ describe("what each service costs, and what arm64 saves", function () {
         assert.match(cost.unavailable ?? "", /^no prices for region sa-east-1: /);
         const human = plan("--stack", name, "--policy-pack-config", "policies/config/dev.json");
         assert.equal(human.status, 0);
-        assert.match(human.stdout, /^cost: no prices for region sa-east-1: the price table \(components\/prices\.ts\) covers other regions, and a region's prices are not guessed from another's$/m);
+        assert.match(human.stdout, /^cost: no prices for region sa-east-1: the price table covers other regions \(`--prices live` asks AWS's Price List API\), and a region's prices are not guessed from another's$/m);
     });
 
     it("refuses --prices with anything but table or live, exit 2", () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { PricingClient } from "@aws-sdk/client-pricing";
-import { PRICES_AS_OF, pricesFor } from "../../components/prices";
+import { PRICES_AS_OF, pricesFor } from "@polyarch/platform";
 import { livePrices, livePricesOrTable } from "../../tools/cost/live-prices";
 import { FakePricing, FakeProduct } from "../support/fake-pricing";
 

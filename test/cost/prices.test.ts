@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { ARCHITECTURES, GRAVITON_X86_SIBLINGS, siblingInstanceType } from "../../components/platform";
-import { PRICED_REGIONS, PRICE_ITEMS, PRICE_ROWS, PriceRow, instanceTypesToPrice, pricesFor } from "../../components/prices";
+import { PRICED_REGIONS, PRICE_ITEMS, PRICE_ROWS, PriceRow, instanceTypesToPrice, pricesFor } from "@polyarch/platform";
 
 /** The regions issue "What arm64 saves" asks the table to cover at least. */
 const REQUIRED_REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-northeast-1"];
@@ -13,7 +13,7 @@ function price(rows: PriceRow[], item: PriceRow["item"], architecture?: string, 
 }
 
 /**
- * The price table (components/prices.ts) held to what AWS itself publishes about it: Lambda's
+ * The price table (platform/prices.ts) held to what AWS itself publishes about it: Lambda's
  * arm64 duration is 20% below x86_64 ("duration charges are 20 percent lower", AWS News Blog,
  * 2021-09-29); Fargate ARM about 20% below x86 per vCPU-hour and per GB-hour; a Graviton instance
  * below its x86 sibling of the same size.

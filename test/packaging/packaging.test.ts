@@ -56,12 +56,14 @@ describe("packaging: the tarballs installed outside the repository", function ()
         npm(["run", "build", "--workspaces"], REPO);
         project = fs.mkdtempSync(path.join(os.tmpdir(), "polyarch-outside-"));
         const tarballs = fs.mkdtempSync(path.join(os.tmpdir(), "polyarch-tarballs-"));
-        const packed = JSON.parse(npm(["pack", "--json", "-w", "components", "-w", "policies", "--pack-destination", tarballs], REPO)) as { filename: string }[];
+        const packed = JSON.parse(npm(["pack", "--json", "-w", "platform", "-w", "components", "-w", "policies", "--pack-destination", tarballs], REPO)) as { filename: string }[];
         const tarball = (prefix: string) => path.join(tarballs, packed.map((p) => p.filename).find((f) => f.startsWith(prefix)) as string);
         fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({
             name: "outside-project",
             private: true,
             dependencies: {
+                // The packages' own dependency on it ("0.2.0") is met by this one, as by npm's once it is published.
+                "@polyarch/platform": `file:${tarball("polyarch-platform-")}`,
                 "@polyarch/components": `file:${tarball("polyarch-components-")}`,
                 "polyarch-policies": `file:${tarball("polyarch-policies-")}`,
                 "@pulumi/pulumi": PINNED.dependencies["@pulumi/pulumi"],
@@ -80,17 +82,24 @@ describe("packaging: the tarballs installed outside the repository", function ()
         const components = packedFiles("components");
         assert.ok(components.includes("dist/index.js") && components.includes("dist/index.d.ts") && components.includes("dist/platform.js"));
         assert.deepEqual(components.filter((f) => !/^dist\/.*\.(js|d\.ts|js\.map)$/.test(f) && !["package.json", "CHANGELOG.md"].includes(f)), []);
+        const platform = packedFiles("platform");
+        assert.ok(platform.includes("dist/index.js") && platform.includes("dist/index.d.ts") && platform.includes("dist/prices.js"));
+        assert.deepEqual(platform.filter((f) => !/^dist\/.*\.(js|d\.ts|js\.map)$/.test(f) && !["package.json", "CHANGELOG.md"].includes(f)), []);
         const pack = packedFiles("policies");
         assert.ok(pack.includes("dist/index.js") && pack.includes("PulumiPolicy.yaml") && pack.includes("config/prod.json"));
         assert.deepEqual(pack.filter((f) => (/\.ts$/.test(f) && !f.endsWith(".d.ts")) || /test/.test(f)), []);
     });
 
     it("is a real install: files, not links into the repository, and no workspace dependency", () => {
-        for (const dir of ["@polyarch/components", "polyarch-policies"]) {
+        for (const dir of ["@polyarch/platform", "@polyarch/components", "polyarch-policies"]) {
             assert.ok(!fs.lstatSync(path.join(project, "node_modules", dir)).isSymbolicLink(), dir);
         }
         const packManifest = JSON.parse(fs.readFileSync(path.join(project, "node_modules/polyarch-policies/package.json"), "utf8"));
-        assert.deepEqual(Object.keys(packManifest.dependencies).sort(), ["@aws-sdk/client-ecr", "@pulumi/policy", "@pulumi/pulumi"]);
+        assert.deepEqual(Object.keys(packManifest.dependencies).sort(), ["@aws-sdk/client-ecr", "@polyarch/platform", "@pulumi/policy", "@pulumi/pulumi"]);
+        // One catalog in the install: the pack and the components resolve the same @polyarch/platform.
+        const resolved = ["@polyarch/components", "polyarch-policies"].map((from) =>
+            require.resolve("@polyarch/platform", { paths: [path.join(project, "node_modules", from)] }));
+        assert.deepEqual(resolved, [path.join(project, "node_modules", "@polyarch", "platform", "dist", "index.js"), path.join(project, "node_modules", "@polyarch", "platform", "dist", "index.js")]);
     });
 
     it("runs a JavaScript program with ServiceImage, LambdaService and the catalog", () => {

@@ -10,7 +10,7 @@
 import { ARCHITECTURES, Architecture, COMPUTE_TARGETS, ComputeTarget, DEFAULT_INSTANCE_TYPES, TARGETS, otherArchitecture,
     siblingInstanceType, targetRestriction } from "../../components/platform";
 import { FARGATE_TASK_SIZES, EXPRESS_TASK_SIZES } from "../../components/compute-sizes";
-import { HOURS_PER_MONTH } from "../../components/prices";
+import { HOURS_PER_MONTH } from "@polyarch/platform";
 import { APPRUNNER_SERVICE, CONSUMERS, Consumer, ECS_EXPRESS_SERVICE, ECS_TASK_DEFINITION, EKS_NODE_COMPONENT_TYPES, KUBERNETES_WORKLOAD_TYPES,
     LAMBDA_FUNCTION, nodeGroupArchitecture, podSpecOf } from "../../policies/lib/consumers";
 import { GraphResource, StackIndex, TracedImage } from "../../policies/lib/images";
@@ -200,7 +200,7 @@ export async function estimateCost(recorded: RecordedResource[], options: Estima
         return { ...base, source: "none", services: [], nodeGroups: [], shared: [], unpriced: [],
             unavailable: region === undefined
                 ? "no region: set aws:region in the stack's config (the estimate prices that region)"
-                : `no prices for region ${region}: the price table (components/prices.ts) covers other regions, and a region's prices are not guessed from another's` };
+                : `no prices for region ${region}: the price table covers other regions (\`--prices live\` asks AWS's Price List API), and a region's prices are not guessed from another's` };
     }
     const graph = toGraph(recorded);
     const index = new StackIndex(graph, nodeArchitecture);

@@ -5,7 +5,7 @@
  */
 import type { PricingClient } from "@aws-sdk/client-pricing";
 import { ARCHITECTURES, Architecture, instanceTypeArchitecture } from "../../components/platform";
-import { LAMBDA_MANAGED_INSTANCES_FEE, PRICES_AS_OF, PRICE_ITEMS, PriceItem, PriceRow, pricesFor } from "../../components/prices";
+import { LAMBDA_MANAGED_INSTANCES_FEE, PRICES_AS_OF, PRICE_ITEMS, PriceItem, PriceRow, pricesFor } from "@polyarch/platform";
 import { PriceBook } from "./price-book";
 
 export interface PriceLookup {

@@ -1,8 +1,8 @@
 import { Architecture } from "../../components/platform";
-import { PRICES_AS_OF, PriceItem, PriceRow, pricesFor } from "../../components/prices";
+import { PRICES_AS_OF, PriceItem, PriceRow, pricesFor } from "@polyarch/platform";
 
 /**
- * The prices one estimate uses, for one region: the dated table's (components/prices.ts) or, with
+ * The prices one estimate uses, for one region: the dated table's (platform/prices.ts) or, with
  * `--prices live`, the AWS Price List API's (live-prices.ts). Every lookup names what it needs, so
  * a missing price is reported, never read as zero.
  */

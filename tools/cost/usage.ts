@@ -1,4 +1,4 @@
-import { HOURS_PER_MONTH } from "../../components/prices";
+import { HOURS_PER_MONTH } from "@polyarch/platform";
 import { ServiceConfig } from "../../infra/config-schema";
 
 /**

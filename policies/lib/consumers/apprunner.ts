@@ -1,4 +1,4 @@
-import { TARGETS } from "../platform";
+import { TARGETS } from "@polyarch/platform";
 import { read } from "../props";
 import { Consumer } from "./consumer";
 import { literalStrings } from "./literal-strings";

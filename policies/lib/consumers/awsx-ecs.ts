@@ -1,4 +1,4 @@
-import { ECS_DEFAULT_ARCHITECTURE, TARGETS, ecsCpuArchitecture } from "../platform";
+import { ECS_DEFAULT_ARCHITECTURE, TARGETS, ecsCpuArchitecture } from "@polyarch/platform";
 import { UNKNOWN, read } from "../props";
 import { ComputeArchitectures, Consumer } from "./consumer";
 import { ecsConsumer } from "./ecs";

@@ -1,4 +1,4 @@
-import { Architecture } from "../platform";
+import { Architecture } from "@polyarch/platform";
 
 /** The architectures a compute resource will run its image on. */
 export type ComputeArchitectures =

@@ -1,4 +1,4 @@
-import { ECS_EXPRESS, TARGETS, ecsCpuArchitecture, expressRunArchitecture } from "../platform";
+import { ECS_EXPRESS, TARGETS, ecsCpuArchitecture, expressRunArchitecture } from "@polyarch/platform";
 import { read } from "../props";
 import { Consumer } from "./consumer";
 import { literalStrings } from "./literal-strings";

@@ -1,4 +1,4 @@
-import { ECS_DEFAULT_ARCHITECTURE, TARGETS, parseArchitecture } from "../platform";
+import { ECS_DEFAULT_ARCHITECTURE, TARGETS, parseArchitecture } from "@polyarch/platform";
 import { UNKNOWN, isUnknown, read } from "../props";
 import { Consumer } from "./consumer";
 import { literalStrings } from "./literal-strings";

@@ -1,4 +1,4 @@
-import { EKS_COMPONENT_DEFAULT_INSTANCE_TYPE, EKS_CUSTOM_AMI_TYPE } from "../platform";
+import { EKS_COMPONENT_DEFAULT_INSTANCE_TYPE, EKS_CUSTOM_AMI_TYPE } from "@polyarch/platform";
 import { UNKNOWN, read } from "../props";
 
 /**

@@ -1,4 +1,4 @@
-import { Architecture, EKS_CUSTOM_AMI_TYPE, amiTypeArchitecture, instanceTypeArchitecture } from "../platform";
+import { Architecture, EKS_CUSTOM_AMI_TYPE, amiTypeArchitecture, instanceTypeArchitecture } from "@polyarch/platform";
 import { GraphResource } from "../images";
 import { UNKNOWN, containsUnknown, rawProps, read } from "../props";
 import { EKS_NODE_COMPONENT_TYPES, NodeShape, eksComponentNodes } from "./eks-components";

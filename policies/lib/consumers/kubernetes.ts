@@ -1,4 +1,4 @@
-import { ARCHITECTURES, Architecture, KUBERNETES_ARCH_LABEL, parseArchitecture } from "../platform";
+import { ARCHITECTURES, Architecture, KUBERNETES_ARCH_LABEL, parseArchitecture } from "@polyarch/platform";
 import { UNKNOWN, containsUnknown, read } from "../props";
 import { ComputeArchitectures, Consumer } from "./consumer";
 import { literalStrings } from "./literal-strings";

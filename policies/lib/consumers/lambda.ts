@@ -1,4 +1,4 @@
-import { Architecture, LAMBDA_DEFAULT_ARCHITECTURE, TARGETS, parseArchitecture } from "../platform";
+import { Architecture, LAMBDA_DEFAULT_ARCHITECTURE, TARGETS, parseArchitecture } from "@polyarch/platform";
 import { UNKNOWN, containsUnknown, read } from "../props";
 import { Consumer } from "./consumer";
 import { literalStrings } from "./literal-strings";
