@@ -1,11 +1,13 @@
 import * as fs from "fs";
 import * as path from "path";
+import { distance } from "fastest-levenshtein";
 import { z } from "zod";
 import {
     ARCHITECTURES, Architecture, DEFAULT_INSTANCE_TYPES, describeChoices, defaultArchitecture, dockerPlatform, instanceTypeProblem,
     otherArchitecture, parseArchitecture, singleManifestReason, targetRestriction,
 } from "../components/platform";
 import { namesVpcEndpoints, partitionOf } from "../components/partitions";
+import { didYouMean } from "../tools/did-you-mean";
 import { ConfigError } from "./config-error";
 import { Profile, ServiceSettings, StackSettings } from "./settings";
 import { PolyarchKey, ServiceConfig, polyarchKeys } from "./config-schema";
@@ -146,7 +148,7 @@ function readNamespace(config: Record<string, unknown>): Partial<Record<Polyarch
         }
         const key = fullKey.slice("polyarch:".length);
         if (!known.includes(key)) {
-            throw new ConfigError(fullKey, `is not a polyarch setting${suggest(key, known, "polyarch:")}; ` +
+            throw new ConfigError(fullKey, `is not a polyarch setting${didYouMean(key, known, "polyarch:")}; ` +
                 `known keys: ${known.map((k) => `polyarch:${k}`).join(", ")}`);
         }
         values[key as PolyarchKey] = decode(raw);
@@ -231,7 +233,7 @@ function describeIssue(issue: z.ZodIssue, schema: z.ZodTypeAny, root: unknown): 
         }
         case z.ZodIssueCode.unrecognized_keys: {
             const [first] = issue.keys;
-            return `unknown key '${first}'${suggest(first, knownKeysAt(schema, root, issue.path))}; remove it or fix its spelling`;
+            return `unknown key '${first}'${didYouMean(first, knownKeysAt(schema, root, issue.path))}; remove it or fix its spelling`;
         }
         case z.ZodIssueCode.invalid_type:
             return got === undefined
@@ -292,36 +294,9 @@ function misspelledRequiredKey(issue: z.ZodIssue, root: unknown): string | undef
     if (parent === null || typeof parent !== "object" || Array.isArray(parent)) {
         return undefined;
     }
-    return Object.keys(parent).find((key) => key !== missing && editDistance(key.toLowerCase(), missing.toLowerCase()) <= 2);
+    return Object.keys(parent).find((key) => key !== missing && distance(key.toLowerCase(), missing.toLowerCase()) <= 2);
 }
 
-/** "; did you mean 'memory'?" when a known key is within two edits. */
-function suggest(word: string, candidates: readonly string[], prefix = ""): string {
-    let best: string | undefined;
-    let bestDistance = 3;
-    for (const candidate of candidates) {
-        const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
-        if (d < bestDistance) {
-            best = candidate;
-            bestDistance = d;
-        }
-    }
-    return best === undefined ? "" : `; did you mean '${prefix}${best}'?`;
-}
-
-function editDistance(a: string, b: string): number {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        let previous = row[0];
-        row[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const current = row[j];
-            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-            previous = current;
-        }
-    }
-    return row[b.length];
-}
 
 function resolveService(service: ServiceConfig, index: number, projectRoot: string, requireHttps: boolean): ServiceSettings {
     const at = (key: string) => `polyarch:services[${index}].${key}`;

@@ -12,6 +12,10 @@ import { StateFileError, readStateDocument } from "./engine/state-document";
 import { PolyarchInputError } from "../components/errors";
 import { invocationDirectory, runCommand, writeAll } from "./plan";
 import { runAudit } from "./policy-gate/audit";
+import { didYouMean } from "./did-you-mean";
+
+/** Every flag the audit takes, for the suggestion after a mistyped one. */
+const AUDIT_FLAGS = ["--registry", "--json", "--policy-pack-config", "--stack", "-s", "--help", "-h"];
 import { renderHuman, styleFor } from "./policy-gate/render";
 
 const USAGE = "usage: npm run audit -- FILE [--registry] [--json] [--policy-pack-config FILE] [--stack NAME]\n" +
@@ -30,7 +34,10 @@ export async function main(argv: string[]): Promise<number> {
             },
         }));
     } catch (err) {
-        await writeAll(process.stderr, `error: ${(err as Error).message}\n${USAGE}\n`);
+        // node:util parseArgs: "Unknown option '--regsitry'. …": one line, with the nearest flag.
+        const unknown = (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? /'(-[^']*)'/.exec((err as Error).message)?.[1] : undefined;
+        const message = unknown === undefined ? (err as Error).message : `unknown argument '${unknown}'${didYouMean(unknown, AUDIT_FLAGS)}`;
+        await writeAll(process.stderr, `error: ${message}\n${USAGE}\n`);
         return 2;
     }
     if (values.help) {

@@ -20,9 +20,13 @@ import { renderHuman, styleFor } from "./policy-gate/render";
 import { costJson } from "./cost/cost-json";
 import { livePricesOrTable, tablePrices } from "./cost/live-prices";
 import { renderMarkdown } from "./report/markdown";
+import { didYouMean } from "./did-you-mean";
 
 const USAGE = "usage: npm run plan -- [--stack <name>] [--json|--markdown] [--update] [--registry] [--policy-pack-config FILE] [--project DIR] " +
     "[--state FILE] [--prices table|live]";
+
+/** Every flag parseArgs takes, for the suggestion after a mistyped one. */
+const PLAN_FLAGS = ["--stack", "-s", "--json", "--markdown", "--update", "--registry", "--policy-pack-config", "--project", "--state", "--prices", "--help", "-h"];
 
 export interface PlanArgs {
     stack: string;
@@ -136,7 +140,7 @@ export function parseArgs(argv: string[], base: string = invocationDirectory()):
             case "-h":
                 return "help";
             default:
-                throw new UsageError(`unknown argument '${argv[i]}'\n${USAGE}`);
+                throw new UsageError(`unknown argument '${argv[i]}'${flag.startsWith("-") ? didYouMean(flag, PLAN_FLAGS) : ""}\n${USAGE}`);
         }
     }
     if (args.json && args.markdown) {

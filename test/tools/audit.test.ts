@@ -173,5 +173,11 @@ describe("npm run audit -- FILE", function () {
             assert.equal(run.status, 2);
             assert.match(run.stderr, /^error: give one state file/);
         });
+
+        it("usage: a mistyped flag, exit 2 with the nearest one", () => {
+            const run = audit("state.json", "--regsitry");
+            assert.equal(run.status, 2);
+            assert.match(run.stderr, /^error: unknown argument '--regsitry'; did you mean '--registry'\?\nusage: npm run audit/);
+        });
     });
 });

@@ -67,7 +67,10 @@ describe("npm run plan (the offline plan and policy gate)", function () {
         assert.equal(unknown.stderr, "error: --stack: no stack 'nope': Pulumi.nope.yaml does not exist; known stacks: dev, prod, targets\n");
         const flag = plan("--stak", "dev");
         assert.equal(flag.status, 2);
-        assert.match(flag.stderr, /^error: unknown argument '--stak'\nusage: npm run plan/);
+        assert.match(flag.stderr, /^error: unknown argument '--stak'; did you mean '--stack'\?\nusage: npm run plan/);
+        const far = plan("--verbose");
+        assert.equal(far.status, 2);
+        assert.match(far.stderr, /^error: unknown argument '--verbose'\nusage: npm run plan/, "no suggestion when no flag is near");
         const config = plan("--policy-pack-config", "policies/config/missing.json");
         assert.equal(config.status, 2);
         assert.match(config.stderr, /^error: --policy-pack-config: file '.*missing\.json' does not exist\n$/);

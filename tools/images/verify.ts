@@ -12,6 +12,7 @@
  * broken variants and fails unless each is caught.
  * Exit: 0 all pass, 1 a check failed, 2 a missing tool or bad usage.
  */
+import { didYouMean } from "../did-you-mean";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -266,7 +267,8 @@ export async function main(argv: string[]): Promise<number> {
         } else if (argv[i] === "--prove-checks") {
             prove = true;
         } else {
-            process.stderr.write(`error: unknown argument '${argv[i]}'\nusage: npm run images:verify -- [--stacks dev,prod,targets] [--prove-checks]\n`);
+            process.stderr.write(`error: unknown argument '${argv[i]}'${didYouMean(argv[i], ["--stacks", "--prove-checks"])}\n` +
+                "usage: npm run images:verify -- [--stacks dev,prod,targets] [--prove-checks]\n");
             return 2;
         }
     }
