@@ -11,12 +11,11 @@ import { ARCHITECTURES, Architecture, COMPUTE_TARGETS, ComputeTarget, DEFAULT_IN
     siblingInstanceType, targetRestriction } from "../../components/platform";
 import { FARGATE_TASK_SIZES, EXPRESS_TASK_SIZES } from "../../components/compute-sizes";
 import { HOURS_PER_MONTH } from "@polyarch/platform";
-import { APPRUNNER_SERVICE, CONSUMERS, Consumer, ECS_EXPRESS_SERVICE, ECS_TASK_DEFINITION, EKS_NODE_COMPONENT_TYPES, KUBERNETES_WORKLOAD_TYPES,
+import { APPRUNNER_SERVICE, ComputeArchitectures, Consumer, ECS_EXPRESS_SERVICE, ECS_TASK_DEFINITION, EKS_NODE_COMPONENT_TYPES, KUBERNETES_WORKLOAD_TYPES,
     LAMBDA_FUNCTION, nodeGroupArchitecture, podSpecOf } from "../../policies/lib/consumers";
-import { GraphResource, StackIndex, TracedImage } from "../../policies/lib/images";
+import { GraphResource, TracedImage } from "../../policies/lib/images";
 import { read } from "../../policies/lib/props";
-import { RecordedResource } from "../recording-monitor";
-import { judgedAbove, nodeArchitecture, serviceOf, toGraph } from "../policy-gate/service-table";
+import { StackWorkloads, Workload as StackWorkload } from "../policy-gate/service-table";
 import { ImageFacts } from "./image-facts";
 import { PriceBook } from "./price-book";
 import { ResolvedUsage, ServiceUsage, resolveUsage } from "./usage";
@@ -130,8 +129,8 @@ function units(value: unknown, perUnit: number): number | undefined {
     return match[2] === undefined ? Number(match[1]) : Number(match[1]) * perUnit;
 }
 
-function architectureOf(consumer: Consumer, props: Record<string, unknown>, images: TracedImage[]): Architecture | undefined {
-    const arch = consumer.architectures(props);
+/** What the compute runs: its fixed architecture, or what it picks from its images (Express). */
+function architectureOf(arch: ComputeArchitectures, images: TracedImage[]): Architecture | undefined {
     if (arch.kind === "fixed") {
         return arch.architectures[0];
     }
@@ -142,11 +141,8 @@ function architectureOf(consumer: Consumer, props: Record<string, unknown>, imag
     return undefined;
 }
 
-interface Workload {
-    resource: GraphResource;
-    consumer: Consumer;
-    service: string;
-    images: TracedImage[];
+/** A workload of the stack (service-table.ts), with what pricing it needs besides. */
+interface Workload extends StackWorkload {
     references: string[];
     usage: ResolvedUsage;
 }
@@ -173,27 +169,44 @@ function alternative(target: ComputeTarget, architecture: Architecture, monthly:
     };
 }
 
+/** The first string of a list input, when it lists one. */
+function firstOf(value: unknown): string | undefined {
+    return Array.isArray(value) && typeof value[0] === "string" ? value[0] : undefined;
+}
+
+/**
+ * The instance type a managed node group runs: the first it lists; the EKS API's t3.medium when
+ * neither its instanceTypes nor a launch template names one; undefined when the launch template does.
+ */
+function nodeGroupInstanceType(props: Record<string, unknown>): string | undefined {
+    const types = read(props, "instanceTypes");
+    const template = read(props, "launchTemplate");
+    if (!Array.isArray(types) && template !== undefined && template !== null) {
+        return undefined;
+    }
+    return firstOf(types) ?? EKS_NODE_GROUP_DEFAULT_INSTANCE_TYPE;
+}
+
+/** The first instance type a Lambda capacity provider allows, when it lists any. */
+function capacityProviderInstanceType(props: Record<string, unknown>): string | undefined {
+    return firstOf(read(props, "instanceRequirements", 0, "allowedInstanceTypes"));
+}
+
 /**
  * The instance types an estimate of this program prices: each node group's and capacity provider's
- * (the first it lists, or the default) and their siblings of the other architecture.
+ * and their siblings of the other architecture.
  */
-export function instanceTypesToAsk(recorded: RecordedResource[]): string[] {
-    const types = recorded.flatMap((r) => {
-        if (r.type === EKS_NODE_GROUP) {
-            const listed = read(r.inputs, "instanceTypes");
-            return [Array.isArray(listed) && typeof listed[0] === "string" ? listed[0] : EKS_NODE_GROUP_DEFAULT_INSTANCE_TYPE];
-        }
-        if (r.type === LAMBDA_CAPACITY_PROVIDER) {
-            const allowed = read(r.inputs, "instanceRequirements", 0, "allowedInstanceTypes");
-            return Array.isArray(allowed) && typeof allowed[0] === "string" ? [allowed[0]] : [];
-        }
-        return [];
+export function instanceTypesToAsk(graph: GraphResource[]): string[] {
+    const types = graph.flatMap((r) => {
+        const type = r.type === EKS_NODE_GROUP ? nodeGroupInstanceType(r.props)
+            : r.type === LAMBDA_CAPACITY_PROVIDER ? capacityProviderInstanceType(r.props) : undefined;
+        return type === undefined ? [] : [type];
     });
     return [...new Set(types.flatMap((type) => [type, ...ARCHITECTURES.map((arch) => siblingInstanceType(type, arch) ?? type)]))];
 }
 
 /** The estimate over a recorded program, or why there is none. */
-export async function estimateCost(recorded: RecordedResource[], options: EstimateOptions): Promise<CostReport> {
+export async function estimateCost(stack: StackWorkloads, options: EstimateOptions): Promise<CostReport> {
     const { prices, region } = options;
     const base = { currency: "USD" as const, ...(region === undefined ? {} : { region }) };
     if (prices === undefined) {
@@ -202,22 +215,10 @@ export async function estimateCost(recorded: RecordedResource[], options: Estima
                 ? "no region: set aws:region in the stack's config (the estimate prices that region)"
                 : `no prices for region ${region}: the price table covers other regions (\`--prices live\` asks AWS's Price List API), and a region's prices are not guessed from another's` };
     }
-    const graph = toGraph(recorded);
-    const index = new StackIndex(graph, nodeArchitecture);
-    const workloads: Workload[] = [];
-    for (const resource of graph) {
-        const consumer = CONSUMERS.get(resource.type);
-        if (consumer === undefined || judgedAbove(resource) || consumer.architectures(resource.props).kind === "not-applicable") {
-            continue;
-        }
-        const service = serviceOf(resource).name;
-        workloads.push({
-            resource, consumer, service,
-            images: index.imagesBehind(resource, consumer.imageInputs),
-            references: consumer.imageReferences(resource.props),
-            usage: resolveUsage(options.usage.get(service)),
-        });
-    }
+    const { graph } = stack;
+    const workloads: Workload[] = stack.workloads.map((w) => ({
+        ...w, references: w.consumer.imageReferences(w.resource.props), usage: resolveUsage(options.usage.get(w.service)),
+    }));
     const nodeGroups = graph.filter((r) => r.type === EKS_NODE_GROUP).map((r) => nodeGroupCost(r, prices));
     // @pulumi/eks components whose children were not recorded (the gate does not run their provider):
     // their node groups and cluster cost money the estimate cannot see.
@@ -276,15 +277,12 @@ interface NodeGroupEstimate extends NodeGroupCost {
 
 function nodeGroupCost(resource: GraphResource, prices: PriceBook): NodeGroupEstimate {
     const types = read(resource.props, "instanceTypes");
-    const template = read(resource.props, "launchTemplate");
-    if (!Array.isArray(types) && template !== undefined && template !== null) {
-        // The EKS API uses t3.medium only when neither instanceTypes nor the launch template names one.
-        const desiredSize = num(read(resource.props, "scalingConfig", "desiredSize")) ?? 0;
+    const instanceType = nodeGroupInstanceType(resource.props);
+    const desiredSize = num(read(resource.props, "scalingConfig", "desiredSize")) ?? 0;
+    if (instanceType === undefined) {
         return { resource, nodeGroup: resource.name, urn: resource.urn, instanceType: "(launch template)", desiredSize, unallocated: 0,
             basis: "not priced: its instance type is in its launch template, which the estimate does not read" };
     }
-    const instanceType = Array.isArray(types) && typeof types[0] === "string" ? types[0] : EKS_NODE_GROUP_DEFAULT_INSTANCE_TYPE;
-    const desiredSize = num(read(resource.props, "scalingConfig", "desiredSize")) ?? 0;
     const result = nodeGroupArchitecture(resource);
     const architecture = result?.kind === "consistent" ? result.architecture : undefined;
     const hour = prices.find("ec2-hour", architecture, instanceType);
@@ -308,7 +306,7 @@ function nodeGroupCost(resource: GraphResource, prices: PriceBook): NodeGroupEst
 
 async function serviceCost(w: Workload, graph: GraphResource[], nodeGroups: NodeGroupEstimate[], all: Workload[], prices: PriceBook,
     images: ImageFacts, eksComponents: boolean): Promise<ServiceCost> {
-    const arch = architectureOf(w.consumer, w.resource.props, w.images);
+    const arch = architectureOf(w.arch, w.images);
     const head = { service: w.service, urn: w.resource.urn, ...(arch === undefined ? {} : { architecture: arch }) };
     const other = arch === undefined ? undefined : otherArchitecture(arch);
     const offerFor = (target: ComputeTarget, wanted: Architecture) => {
@@ -370,8 +368,8 @@ async function lambdaCost(w: Workload, graph: GraphResource[], prices: PriceBook
 
 async function managedInstancesCost(graph: GraphResource[], prices: PriceBook, head: Head, arch: Architecture | undefined,
     other: Architecture | undefined, offerFor: OfferFor, provider: GraphResource | undefined, requests: number, usage: string): Promise<ServiceCost> {
-    const allowed = provider === undefined ? undefined : read(provider.props, "instanceRequirements", 0, "allowedInstanceTypes");
-    const instanceType = Array.isArray(allowed) && typeof allowed[0] === "string" ? allowed[0] : arch === undefined ? undefined : DEFAULT_INSTANCE_TYPES[arch][0];
+    const instanceType = (provider === undefined ? undefined : capacityProviderInstanceType(provider.props)) ??
+        (arch === undefined ? undefined : DEFAULT_INSTANCE_TYPES[arch][0]);
     // Functions sharing one capacity provider share its instances.
     const sharing = provider === undefined ? 1 : Math.max(1, graph.filter((r) => r.type === LAMBDA_FUNCTION &&
         (r.propertyDependencies.capacityProviderConfig ?? []).some((p) => p.urn === provider.urn)).length);
@@ -510,8 +508,7 @@ function shares(sharers: Workload[]): Map<Workload, number> {
 }
 
 function kubernetesArchitectures(w: Workload): readonly Architecture[] {
-    const arch = w.consumer.architectures(w.resource.props);
-    return arch.kind === "fixed" ? arch.architectures : ARCHITECTURES;
+    return w.arch.kind === "fixed" ? w.arch.architectures : ARCHITECTURES;
 }
 
 async function kubernetesCost(w: Workload, nodeGroups: NodeGroupEstimate[], all: Workload[], head: Head,

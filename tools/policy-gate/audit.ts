@@ -19,7 +19,7 @@ import { propertiesForAnalyzer } from "./engine-view";
 import { withoutEmptyLists } from "./resource-analysis";
 import { GateReport, ReportDiagnostic, ReportRemediation, nothingCheckedNotice, stackDiagnosticsIn, stateReportResource } from "./gate";
 import { REGISTRY_RULES, defaultPackConfig, resolvePackConfig, stackPackConfig, withoutRegistryLookups } from "./pack-config";
-import { serviceRows } from "./service-table";
+import { serviceRows, stackWorkloads } from "./service-table";
 import { WORKSPACE_PACK_DIR, startWorkspacePack } from "./workspace-pack";
 
 export interface AuditOptions {
@@ -119,7 +119,7 @@ export async function runAudit(options: AuditOptions): Promise<GateReport> {
 
         const report: ReportDiagnostic[] = diagnostics.map((d) => ({ policy: d.policy, urn: d.urn, level: d.level, message: d.message }));
         const recorded = live.map(asRecorded);
-        const services = serviceRows(recorded, report);
+        const services = serviceRows(stackWorkloads(recorded), report);
         if (services.length === 0) {
             notices.push(nothingCheckedNotice(live.length));
         }

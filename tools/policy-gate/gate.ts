@@ -15,7 +15,7 @@ import { AnalysisCounts, ReportRemediation, withoutEmptyLists } from "./resource
 export type { ReportRemediation } from "./resource-analysis";
 import { unexpandedComponents } from "./remote-components";
 import { runProgramUnderMocks } from "./run-program";
-import { ServiceRow, deletedRows, serviceRows } from "./service-table";
+import { ServiceRow, deletedRows, serviceRows, stackWorkloads } from "./service-table";
 import { WORKSPACE_PACK_DIR } from "./workspace-pack";
 import { RegistryConfig } from "../../policies/lib/registry-lookup";
 import { CostReport, estimateCost, instanceTypesToAsk } from "../cost/estimate";
@@ -172,7 +172,9 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
             ...unexpanded.diagnostics];
         // step_generator.go: what the state holds and the program no longer registers is deleted.
         const deletes = prior?.unmatched().map((r) => stateReportResource(r, "delete")) ?? [];
-        const services = [...serviceRows(inProgramOrder, reportDiagnostics), ...deletedRows(deletes)];
+        // The graph, its index and its workloads, once, for the table and the cost estimate.
+        const stack = stackWorkloads(inProgramOrder);
+        const services = [...serviceRows(stack, reportDiagnostics), ...deletedRows(deletes)];
         if (services.length === 0 && unexpanded.diagnostics.length === 0) {
             notices.push(nothingCheckedNotice(recorded.length));
         }
@@ -181,11 +183,11 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
             // The AWS provider's own order: the stack's aws:region, else AWS_REGION, else AWS_DEFAULT_REGION.
             const configured = stackFile.config["aws:region"];
             const region = typeof configured === "string" ? configured : process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined;
-            const prices = await options.cost.prices(region, instanceTypesToAsk(inProgramOrder));
+            const prices = await options.cost.prices(region, instanceTypesToAsk(stack.graph));
             notices.push(...prices.notices);
             // --registry: pinned images' indexes are read as the registry rule reads them, with its settings.
             const registry = options.registry ? (ready.value.config[REGISTRY_RULES[0]]?.properties ?? {}) as RegistryConfig : undefined;
-            cost = await estimateCost(inProgramOrder, {
+            cost = await estimateCost(stack, {
                 prices: prices.book, region, usage: usageByService(settings?.services ?? []),
                 images: new ImageFacts(project.workingDirectory, registry),
             });

@@ -46,12 +46,16 @@ export function renderHuman(report: GateReport, style: Style, command: "plan" | 
     if (report.cost !== undefined) {
         out.push(...renderCost(report.cost, style));
     }
+    const verdict = verdictOf(report);
+    out.push(verdict.pass ? style.green(style.bold(verdict.line)) : style.red(style.bold(verdict.line)));
+    return out.join("\n");
+}
+
+/** The report's last line, as every rendering says it: PASS or FAIL, the counts, over what. */
+export function verdictOf(report: GateReport): { pass: boolean; line: string } {
     const mandatory = report.diagnostics.filter((d) => d.level === "mandatory").length;
     const advisory = report.diagnostics.filter((d) => d.level === "advisory").length;
     const over = `over ${report.resources.length} ${report.resources.length === 1 ? "resource" : "resources"}` +
         (report.services.length === 0 && report.diagnostics.length === 0 ? ", none of which runs an image (nothing checked)" : "");
-    out.push(mandatory > 0
-        ? style.red(style.bold(`FAIL: ${mandatory} mandatory, ${advisory} advisory diagnostic(s) ${over}`))
-        : style.green(style.bold(`PASS: 0 mandatory, ${advisory} advisory diagnostic(s) ${over}`)));
-    return out.join("\n");
+    return { pass: mandatory === 0, line: `${mandatory > 0 ? "FAIL" : "PASS"}: ${mandatory} mandatory, ${advisory} advisory diagnostic(s) ${over}` };
 }

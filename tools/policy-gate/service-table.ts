@@ -1,5 +1,5 @@
 import { Architecture, dockerPlatform } from "../../components/platform";
-import { CONSUMERS, ComputeArchitectures, componentApplies, nodeGroupArchitecture } from "../../policies/lib/consumers";
+import { CONSUMERS, ComputeArchitectures, Consumer, componentApplies, nodeGroupArchitecture } from "../../policies/lib/consumers";
 import { coversChild } from "../../policies/lib/component-inputs";
 import { GraphResource, StackIndex, TracedImage } from "../../policies/lib/images";
 import { RecordedResource } from "../recording-monitor";
@@ -55,7 +55,7 @@ function computeArchitecture(arch: ComputeArchitectures, images: TracedImage[], 
 }
 
 /** The top-level component a resource belongs to (the service), or the resource itself. */
-export function serviceOf(resource: GraphResource): GraphResource {
+function serviceOf(resource: GraphResource): GraphResource {
     let current = resource;
     while (current.parent !== undefined && current.parent.type !== "pulumi:pulumi:Stack") {
         current = current.parent;
@@ -64,7 +64,7 @@ export function serviceOf(resource: GraphResource): GraphResource {
 }
 
 /** Whether a component above `resource` was judged for it (the pack's judgedByAncestor, on the recorded inputs). */
-export function judgedAbove(resource: GraphResource): boolean {
+function judgedAbove(resource: GraphResource): boolean {
     for (let ancestor = resource.parent; ancestor !== undefined; ancestor = ancestor.parent) {
         if (coversChild(ancestor.type, resource.type) && componentApplies(ancestor)) {
             return true;
@@ -74,23 +74,33 @@ export function judgedAbove(resource: GraphResource): boolean {
 }
 
 /** A node group's or @pulumi/eks component's architecture when consistent, from the recorded inputs. */
-export function nodeArchitecture(resource: GraphResource): Architecture | undefined {
+function nodeArchitecture(resource: GraphResource): Architecture | undefined {
     const result = nodeGroupArchitecture(resource);
     return result?.kind === "consistent" ? result.architecture : undefined;
 }
 
-export function serviceRows(recorded: RecordedResource[], diagnostics: ReportDiagnostic[]): ServiceRow[] {
+/** A resource that runs images, as the table and the cost estimate both read it. */
+export interface Workload {
+    resource: GraphResource;
+    consumer: Consumer;
+    arch: ComputeArchitectures;
+    /** The top-level component it sits under (the service), or itself. */
+    service: string;
+    images: TracedImage[];
+}
+
+/** The recorded program as a graph, its index, and its workloads: built once for the table and the cost estimate. */
+export interface StackWorkloads {
+    recorded: RecordedResource[];
+    graph: GraphResource[];
+    index: StackIndex;
+    workloads: Workload[];
+}
+
+export function stackWorkloads(recorded: RecordedResource[]): StackWorkloads {
     const graph = toGraph(recorded);
-    const recordedByUrn = new Map(recorded.map((r) => [r.urn, r]));
     const index = new StackIndex(graph, nodeArchitecture);
-    const worst = new Map<string, ServiceRow["verdict"]>();
-    for (const d of diagnostics) {
-        const level = d.level === "mandatory" ? "mandatory" : d.level === "advisory" ? "advisory" : undefined;
-        if (level && worst.get(d.urn) !== "mandatory") {
-            worst.set(d.urn, level);
-        }
-    }
-    const rows: ServiceRow[] = [];
+    const workloads: Workload[] = [];
     for (const resource of graph) {
         const consumer = CONSUMERS.get(resource.type);
         if (consumer === undefined || judgedAbove(resource)) {
@@ -100,21 +110,35 @@ export function serviceRows(recorded: RecordedResource[], diagnostics: ReportDia
         if (arch.kind === "not-applicable") {
             continue;
         }
-        const images = index.imagesBehind(resource, consumer.imageInputs);
+        workloads.push({ resource, consumer, arch, service: serviceOf(resource).name, images: index.imagesBehind(resource, consumer.imageInputs) });
+    }
+    return { recorded, graph, index, workloads };
+}
+
+export function serviceRows(stack: StackWorkloads, diagnostics: ReportDiagnostic[]): ServiceRow[] {
+    const recordedByUrn = new Map(stack.recorded.map((r) => [r.urn, r]));
+    const worst = new Map<string, ServiceRow["verdict"]>();
+    for (const d of diagnostics) {
+        const level = d.level === "mandatory" ? "mandatory" : d.level === "advisory" ? "advisory" : undefined;
+        if (level && worst.get(d.urn) !== "mandatory") {
+            worst.set(d.urn, level);
+        }
+    }
+    const nodes = [...stack.index.nodeGroupArchitectures];
+    return stack.workloads.map(({ resource, consumer, arch, service, images }) => {
         const platforms = images.map(({ platforms: p }) => (p.kind === "known" ? p.platforms.join("+") : p.kind)).join(", ") || "untraced";
-        const nodes = [...index.nodeGroupArchitectures];
-        rows.push({
-            service: serviceOf(resource).name,
+        const action = recordedByUrn.get(resource.urn)?.action;
+        return {
+            service,
             urn: resource.urn,
             target: consumer.noun,
             imagePlatform: platforms,
             computeArchitecture: computeArchitecture(arch, images, nodes),
             runsOn: consumer.runsOn ?? `EKS nodes ${nodes.map((a: Architecture) => dockerPlatform(a)).join(", ") || "(none in stack)"}`,
             verdict: worst.get(resource.urn) ?? "ok",
-            ...(recordedByUrn.get(resource.urn)?.action === undefined ? {} : { action: recordedByUrn.get(resource.urn)?.action }),
-        });
-    }
-    return rows;
+            ...(action === undefined ? {} : { action }),
+        };
+    });
 }
 
 /** The workloads a preview deletes (`--state`): what the program no longer registers, nothing left to judge. */

@@ -9,6 +9,7 @@ import { CostReport, money } from "../cost/estimate";
 import { costHeading } from "../cost/render-cost";
 import { armSaving, savingText } from "../cost/saving";
 import { GateReport } from "../policy-gate/gate";
+import { verdictOf } from "../policy-gate/render";
 
 const text = (value: string): PhrasingContent => ({ type: "text", value });
 const code = (value: string): PhrasingContent => ({ type: "inlineCode", value });
@@ -24,14 +25,6 @@ const list = (items: PhrasingContent[][]): RootContent => ({
 
 function tableOf(headers: string[], rows: (string | PhrasingContent)[][], right: number[] = []): RootContent {
     return { type: "table", align: headers.map((_, i) => (right.includes(i) ? "right" : null)), children: [row(headers), ...rows.map(row)] };
-}
-
-/** The verdict line, as the terminal report's last line says it. */
-export function verdictOf(report: GateReport): { pass: boolean; line: string } {
-    const mandatory = report.diagnostics.filter((d) => d.level === "mandatory").length;
-    const advisory = report.diagnostics.filter((d) => d.level === "advisory").length;
-    const pass = mandatory === 0;
-    return { pass, line: `${pass ? "PASS" : "FAIL"}: ${mandatory} mandatory, ${advisory} advisory diagnostic(s) over ${report.resources.length} resources` };
 }
 
 function costSection(cost: CostReport): RootContent[] {
