@@ -3,8 +3,8 @@
  * (median of 5) and the ratio; linear work means a ratio near 10, a per-resource scan of the stack
  * near 100. Targets: < 2 s at 2000, ratio <= 12.
  */
-import { startWorkspacePack } from "../tools/policy-gate/workspace-pack";
-import { defaultPackConfig } from "../tools/policy-gate/pack-config";
+import { startWorkspacePack } from "../cli/src/policy-gate/workspace-pack";
+import { defaultPackConfig } from "../cli/src/policy-gate/pack-config";
 import { syntheticStack } from "./synthetic-graph";
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

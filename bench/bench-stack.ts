@@ -1,8 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
-import { REPO_ROOT } from "../tools/policy-gate/gate";
-import { readStackFile } from "../tools/stack-file";
+/** This repository: the polyarch project the bench plans. */
+const REPO_ROOT = path.resolve(__dirname, "..");
+import { readStackFile } from "../cli/src/stack-file";
 
 /**
  * Writes `Pulumi.zz-bench-<extra>.yaml`: the dev stack plus `extra` generated Lambda services.

@@ -15,14 +15,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import * as fs from "fs";
-import { stackTracesOff } from "../tools/policy-gate/run-program";
+import { stackTracesOff } from "../cli/src/policy-gate/run-program";
 import * as path from "path";
-import { waitForRegistrations } from "../tools/recording-monitor";
-import { AnalyzerResourceInput, PolicyPackProcess } from "../tools/policy-gate/analyzer-client";
+import { waitForRegistrations } from "../cli/src/recording-monitor";
+import { AnalyzerResourceInput, PolicyPackProcess } from "../cli/src/policy-gate/analyzer-client";
 import { ShapeEntry } from "./graph-shape";
 
 const NOOP_PACK = path.join(__dirname, "noop-pack");
-/** Remediate and Analyze calls in flight at once, as tools/policy-gate/resource-analysis.ts sends them. */
+/** Remediate and Analyze calls in flight at once, as cli/src/policy-gate/resource-analysis.ts sends them. */
 const CONCURRENCY = 32;
 
 /** The CLI's side of the pack protocol, with nothing judged: what any pack costs a preview. */

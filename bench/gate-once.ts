@@ -5,7 +5,7 @@
  * `node <plan's node flags> bench/gate-once.ts <usage file> <plan args…>`
  */
 import * as fs from "fs";
-import { main } from "../tools/plan";
+import { main } from "../cli/src/plan";
 
 const [usageFile, ...planArgs] = process.argv.slice(2);
 let packRssKb = 0;

@@ -7,14 +7,15 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { RESOURCE_REFERENCE_SIG } from "../tools/policy-gate/engine-view";
-import { REPO_ROOT } from "../tools/policy-gate/gate";
-import { runProgramUnderMocks } from "../tools/policy-gate/run-program";
-import { ROOT_STACK_TYPE } from "../tools/engine/urn";
-import { isProviderType } from "../tools/engine/default-providers";
-import { RecordedResource, replaceSigned, unwrapSecrets } from "../tools/recording-monitor";
-import { readProjectFile, readStackFile } from "../tools/stack-file";
-import { exportDeployment } from "../tools/engine/state-export";
+import { RESOURCE_REFERENCE_SIG } from "../cli/src/policy-gate/engine-view";
+/** This repository: the polyarch project the bench plans. */
+const REPO_ROOT = path.resolve(__dirname, "..");
+import { runProgramUnderMocks } from "../cli/src/policy-gate/run-program";
+import { ROOT_STACK_TYPE } from "../cli/src/engine/urn";
+import { isProviderType } from "../cli/src/engine/default-providers";
+import { RecordedResource, replaceSigned, unwrapSecrets } from "../cli/src/recording-monitor";
+import { readProjectFile, readStackFile } from "../cli/src/stack-file";
+import { exportDeployment } from "../cli/src/engine/state-export";
 
 export interface ShapeEntry {
     kind: "custom" | "component" | "provider";

@@ -6,10 +6,10 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { LocalRegistry } from "../tools/images/local-registry";
-import { AnalyzerResourceInput } from "../tools/policy-gate/analyzer-client";
-import { startWorkspacePack } from "../tools/policy-gate/workspace-pack";
-import { defaultPackConfig, withoutRegistryLookups } from "../tools/policy-gate/pack-config";
+import { LocalRegistry } from "../cli/src/images/local-registry";
+import { AnalyzerResourceInput } from "../cli/src/policy-gate/analyzer-client";
+import { startWorkspacePack } from "../cli/src/policy-gate/workspace-pack";
+import { defaultPackConfig, withoutRegistryLookups } from "../cli/src/policy-gate/pack-config";
 import { RegistryWriter } from "../test/support/oci-push";
 
 const ECR = "123456789012.dkr.ecr.us-west-2.amazonaws.com";

@@ -1,4 +1,4 @@
-import { AnalyzerResourceInput } from "../tools/policy-gate/analyzer-client";
+import { AnalyzerResourceInput } from "../cli/src/policy-gate/analyzer-client";
 
 /**
  * A stack of `size` resources shaped like polyarch's: per service a component, an ECR repository,

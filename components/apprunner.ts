@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
 import * as crypto from "crypto";
 import { architectureForTarget } from "./compute-architecture";
-import { APPRUNNER_INSTANCE_SIZES, sizeProblem } from "./compute-sizes";
+import { APPRUNNER_INSTANCE_SIZES, sizeProblem } from "@polyarch/platform";
 import { refuse, requirePort } from "./errors";
 import { assumeRolePolicy, ecrPullStatements, policyDocument } from "./iam";
 import { ImageReference } from "./image-reference";

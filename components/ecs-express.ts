@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { architecturesForTarget } from "./compute-architecture";
-import { EXPRESS_TASK_SIZES, sizeProblem } from "./compute-sizes";
+import { EXPRESS_TASK_SIZES, sizeProblem } from "@polyarch/platform";
 import { refuse, requirePort } from "./errors";
 import { assumeRolePolicy } from "./iam";
 import { taskRoles } from "./task-roles";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { architecturesForTarget } from "./compute-architecture";
-import { FARGATE_TASK_SIZES, sizeProblem } from "./compute-sizes";
+import { FARGATE_TASK_SIZES, sizeProblem } from "@polyarch/platform";
 import { refuse, requirePort } from "./errors";
 import { taskRoles } from "./task-roles";
 import { ImageReference } from "./image-reference";

@@ -7,7 +7,7 @@ import {
     otherArchitecture, parseArchitecture, singleManifestReason, targetRestriction,
 } from "../components/platform";
 import { namesVpcEndpoints, partitionOf } from "../components/partitions";
-import { didYouMean } from "../tools/did-you-mean";
+import { didYouMean } from "../cli/src/did-you-mean";
 import { ConfigError } from "./config-error";
 import { Profile, ServiceSettings, StackSettings } from "./settings";
 import { PolyarchKey, ServiceConfig, polyarchKeys } from "./config-schema";

@@ -6,3 +6,4 @@
  */
 export * from "./platform";
 export * from "./prices";
+export * from "./compute-sizes";

@@ -18,8 +18,8 @@ import * as path from "path";
 import { parseArgs } from "util";
 import * as YAML from "yaml";
 import { planNodeFlags } from "./plan-node-flags";
-import { invocationDirectory } from "./plan";
-import { table } from "./policy-gate/render";
+import { invocationDirectory } from "../cli/src/command";
+import { table } from "../cli/src/policy-gate/render";
 
 const REPO = path.resolve(__dirname, "..");
 const USAGE = "usage: npm run examples:gate -- DIR [--stack NAME] [--only REGEX] [--json]";
@@ -123,7 +123,7 @@ export function gateProject(project: string, stack: string, base: string): Examp
         return { ...empty, exit: null, note: `not run: ${prepared.error}` };
     }
     try {
-        const run = spawnSync(process.execPath, [...planNodeFlags(), path.join(REPO, "tools", "plan.ts"), "--project", prepared.dir, "--stack", stack, "--json"], {
+        const run = spawnSync(process.execPath, [...planNodeFlags(), path.join(REPO, "cli", "src", "main.ts"), "plan", "--project", prepared.dir, "--stack", stack, "--json"], {
             cwd: REPO, encoding: "utf8", timeout: 600_000, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: "1" },
         });
         const crashed = run.status === null ? `killed (${run.signal ?? run.error?.message ?? "timeout"})` : undefined;

@@ -12,7 +12,7 @@
 import * as fs from "fs";
 import type { Octokit } from "@octokit/rest";
 import { parseArgs } from "node:util";
-import { runCommand, writeAll } from "./plan";
+import { runCommand, writeAll } from "../cli/src/command";
 
 /** What identifies polyarch's comment among the pull request's comments. */
 export const COMMENT_MARKER = "<!-- polyarch-plan -->";

@@ -24,16 +24,9 @@ const salt = [
     fs.readFileSync(__filename, "utf8"),
 ].join("\0");
 
-/**
- * Projects the gate runs with their own tsconfig.json (tools/policy-gate/program-entry.ts): their
- * files compile as the CLI's ts-node compiles them, not with this repository's options.
- */
-const projectScopes = [];
-
 let service;
 function compile(source, filename) {
-    const scope = projectScopes.find((s) => filename.startsWith(s.root));
-    const key = crypto.createHash("sha256").update(salt).update("\0").update(scope?.salt ?? "").update("\0")
+    const key = crypto.createHash("sha256").update(salt).update("\0")
         .update(filename).update("\0").update(source).digest("hex");
     const cached = path.join(CACHE, key.slice(0, 2), `${key}.js`);
     try {
@@ -41,14 +34,8 @@ function compile(source, filename) {
     } catch {
         // Not compiled yet.
     }
-    let output;
-    if (scope === undefined) {
-        service ??= require("ts-node").create({ transpileOnly: true, project: TSCONFIG });
-        output = service.compile(source, filename);
-    } else {
-        scope.service ??= require("ts-node").create({ transpileOnly: true, project: scope.tsconfig, compilerOptions: scope.compilerOptions });
-        output = scope.service.compile(source, filename);
-    }
+    service ??= require("ts-node").create({ transpileOnly: true, project: TSCONFIG });
+    const output = service.compile(source, filename);
     try {
         // Write then rename: a parallel process never reads half a file.
         fs.mkdirSync(path.dirname(cached), { recursive: true });
@@ -73,20 +60,26 @@ if (typeof Module.enableCompileCache === "function") {
 // Stack traces name the TypeScript lines (each output carries its source map inline), as under ts-node.
 process.setSourceMapsEnabled(true);
 
-// This repository's own packages run from their sources here, as the rest of the repository does:
-// `@polyarch/platform` (a workspace package whose `main` is its build, for those who install it)
-// resolves to platform/index.ts for code of this repository outside node_modules.
+// This repository's own packages run from their sources here, as the rest of the repository does,
+// for code of this repository outside node_modules: `@polyarch/platform` (a workspace package
+// whose `main` is its build, for those who install it) resolves to platform/index.ts, and the
+// pack's modules the CLI imports (`polyarch-policies/dist/lib/images`, what an install holds) to
+// their sources under policies/.
 const PLATFORM_SOURCE = path.join(ROOT, "platform", "index.ts");
+const PACK_BUILD = "polyarch-policies/dist/";
 const resolveWorkspaceSource = Module._resolveFilename;
 Module._resolveFilename = function resolveWorkspacePackage(request, parent, ...rest) {
-    if (request === "@polyarch/platform" && typeof parent?.filename === "string" && parent.filename.startsWith(ROOT + path.sep) &&
+    if (typeof parent?.filename === "string" && parent.filename.startsWith(ROOT + path.sep) &&
         !parent.filename.includes(`${path.sep}node_modules${path.sep}`)) {
-        return PLATFORM_SOURCE;
+        if (request === "@polyarch/platform") {
+            return PLATFORM_SOURCE;
+        }
+        if (request.startsWith(PACK_BUILD)) {
+            return resolveWorkspaceSource.call(this, path.join(ROOT, "policies", request.slice(PACK_BUILD.length)), parent, ...rest);
+        }
     }
     return resolveWorkspaceSource.call(this, request, parent, ...rest);
 };
-
-
 
 require.extensions[".ts"] = function loadTypeScript(module, filename) {
     if (filename.includes(`${path.sep}node_modules${path.sep}`)) {
@@ -95,58 +88,6 @@ require.extensions[".ts"] = function loadTypeScript(module, filename) {
     module._compile(compile(fs.readFileSync(filename, "utf8"), filename), filename);
 };
 
-// A TypeScript ES module imports its siblings by their output name (`import { x } from "./acl.js"`
-// for acl.ts, as module nodenext requires), which ts-node's ESM resolver and tsc map back to the
-// source. Compiled to CommonJS here, the import is a require of a file that does not exist: within
-// a project the gate runs, a relative `.js`/`.mjs`/`.cjs` request whose file is missing resolves
-// to its `.ts`/`.mts`/`.cts` source instead. Installed only while such a project runs (its frame
-// would otherwise sit in every require's stack).
-const resolveFilename = Module._resolveFilename;
-function resolveTypeScriptSource(request, parent, ...rest) {
-    try {
-        return resolveFilename.call(this, request, parent, ...rest);
-    } catch (error) {
-        const from = parent?.filename;
-        const source = /^\.\.?\//.test(request) && typeof from === "string" && projectScopes.some((s) => from.startsWith(s.root))
-            ? request.replace(/\.(m|c)?js$/, (_, kind) => `.${kind ?? ""}ts`) : request;
-        if (source === request) {
-            throw error;
-        }
-        return resolveFilename.call(this, source, parent, ...rest);
-    }
-}
-
-/**
- * @pulumi/pulumi cmd/run/run.js `run`: ts-node gets the project's tsconfig.json (`project`), and as
- * `compilerOptions` run.js's defaults under the file's own `compilerOptions` (read as
- * tsutils.js `loadTypeScriptCompilerOptions` reads them: that file only, no `extends`), so target
- * ES2020 unless the project says otherwise. Type checking is left out here as everywhere in the
- * gate. Returns the function that stops it; files already loaded stay as they were compiled.
- */
-function useProjectTsconfig(projectRoot, tsconfig) {
-    const text = fs.readFileSync(tsconfig, "utf8");
-    const parsed = require("typescript").parseConfigFileTextToJson(tsconfig, text).config ?? {};
-    // Always CommonJS out (an ES module package's TypeScript too, which run-program.ts then reads as
-    // one): the project's `module` decides how the CLI's ts-node loads it, not what runs here.
-    const compilerOptions = { target: "ES2020", sourceMap: true, ...parsed.compilerOptions, module: "commonjs", moduleResolution: "node10" };
-    const scope = {
-        root: path.resolve(projectRoot) + path.sep,
-        tsconfig,
-        compilerOptions,
-        salt: `${tsconfig}\0${text}\0${JSON.stringify(compilerOptions)}`,
-        service: undefined,
-    };
-    projectScopes.unshift(scope);
-    Module._resolveFilename = resolveTypeScriptSource;
-    return () => {
-        const index = projectScopes.indexOf(scope);
-        if (index >= 0) {
-            projectScopes.splice(index, 1);
-        }
-        if (projectScopes.length === 0) {
-            Module._resolveFilename = resolveFilename;
-        }
-    };
-}
-
-module.exports = { useProjectTsconfig };
+// The projects the gate runs compile as the Pulumi CLI compiles them, with their own tsconfig.json
+// (the CLI's project-typescript.js, which hands every other file back to the handler above).
+require("../cli/src/project-typescript.js");

@@ -1,5 +1,5 @@
 import { AppRunnerService } from "../../components/apprunner";
-import { APPRUNNER_INSTANCE_SIZES } from "../../components/compute-sizes";
+import { APPRUNNER_INSTANCE_SIZES } from "@polyarch/platform";
 import { checkSize } from "./sizes";
 import { schema } from "./apprunner-schema";
 import { TargetModule } from "./target-module";

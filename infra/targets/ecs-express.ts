@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { EXPRESS_TASK_SIZES } from "../../components/compute-sizes";
+import { EXPRESS_TASK_SIZES } from "@polyarch/platform";
 import { EXPRESS_DEFAULT_PORT, EcsExpressService } from "../../components/ecs-express";
 import { expressRunArchitecture } from "../../components/platform";
 import { ConfigError } from "../config-error";

@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { FARGATE_TASK_SIZES } from "../../components/compute-sizes";
+import { FARGATE_TASK_SIZES } from "@polyarch/platform";
 import { EcsService } from "../../components/ecs";
 import { ConfigError } from "../config-error";
 import { checkSize } from "./sizes";

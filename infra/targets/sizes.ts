@@ -1,4 +1,4 @@
-import { sizeProblem } from "../../components/compute-sizes";
+import { sizeProblem } from "@polyarch/platform";
 import { ConfigError } from "../config-error";
 
 /** CPU and memory are pairs, not ranges: the component's own table, with the component's defaults. */

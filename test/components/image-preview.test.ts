@@ -1,7 +1,7 @@
 /**
  * What the image components hand their consumers during the preview of a deployed stack, where
  * every input of an image is known (its repository exists), under the gate's model of docker-build's
- * preview (tools/engine/provider-previews.ts): an Index returns its bare tag as `ref`, an Image
+ * preview (cli/src/engine/provider-previews.ts): an Index returns its bare tag as `ref`, an Image
  * with `buildOnPreview` returns a digest it did not push. The release tags' `time.Static` is unchanged
  * from the deployed stack, so the tags are known.
  */
@@ -9,7 +9,7 @@ import { strict as assert } from "assert";
 import { EcsExpressService } from "../../components/ecs-express";
 import { ServiceImage } from "../../components/image";
 import { MultiArchImage } from "../../components/multi-arch-image";
-import { UNKNOWN_SENTINEL } from "../../tools/recording-monitor";
+import { UNKNOWN_SENTINEL } from "../../cli/src/recording-monitor";
 import { inputsOf, registrationOf, reset, useStack } from "../support/mock-runtime";
 
 const REPOSITORY = {

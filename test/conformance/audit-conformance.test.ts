@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { StateFileError, parseStateDocument } from "../../tools/engine/state-document";
-import { runAudit } from "../../tools/policy-gate/audit";
-import { GateReport } from "../../tools/policy-gate/gate";
+import { StateFileError, parseStateDocument } from "../../cli/src/engine/state-document";
+import { runAudit } from "../../cli/src/policy-gate/audit";
+import { GateReport } from "../../cli/src/policy-gate/gate";
 import { REPO } from "../support/plan-cli";
 
 const TEMPLATE = path.join(REPO, "test", "fixtures", "states", "foreign-shop.template.json");

@@ -7,10 +7,11 @@
  */
 import * as assert from "assert";
 import * as path from "path";
-import { EngineError } from "../../tools/engine/urn";
-import { GateReport, GateView, REPO_ROOT, runGate } from "../../tools/policy-gate/gate";
-import { defaultPackConfig, resolvePackConfig } from "../../tools/policy-gate/pack-config";
-import { UNKNOWN_SENTINEL } from "../../tools/recording-monitor";
+import { EngineError } from "../../cli/src/engine/urn";
+import { GateReport, GateView, runGate } from "../../cli/src/policy-gate/gate";
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+import { defaultPackConfig, resolvePackConfig } from "../../cli/src/policy-gate/pack-config";
+import { UNKNOWN_SENTINEL } from "../../cli/src/recording-monitor";
 import { useStack } from "../support/mock-runtime";
 import { policyPack } from "../support/policy-pack";
 
@@ -25,7 +26,7 @@ interface Recorded { report: GateReport; traffic: Request[] }
 
 async function record(view: GateView, packDir?: string, policyPackConfig?: string): Promise<Recorded> {
     const traffic: Request[] = [];
-    const report = await runGate({ projectDir: PROJECT, stack: STACK, view, packDir, policyPackConfig, onTraffic: (method, body) => traffic.push({ method, body }) });
+    const report = await runGate({ projectDir: PROJECT, stack: STACK, view, packs: [{ dir: packDir, config: policyPackConfig }], onTraffic: (method, body) => traffic.push({ method, body }) });
     return { report, traffic };
 }
 

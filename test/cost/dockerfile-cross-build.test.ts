@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { dockerfileFacts } from "../../tools/cost/dockerfile-cross-build";
+import { dockerfileFacts } from "../../cli/src/cost/dockerfile-cross-build";
 import { REPO } from "../support/plan-cli";
 
 describe("what a Dockerfile says about the platforms it builds (the cost alternatives' image check)", () => {

@@ -3,7 +3,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { LocalRegistry } from "../../tools/images/local-registry";
+import { LocalRegistry } from "../../cli/src/images/local-registry";
 import { planNodeFlags } from "../../tools/plan-node-flags";
 import { removeStack, stackLike } from "../support/cost-stacks";
 import { packConfigWith, requireDockerRegistry } from "../support/docker-registry";
@@ -279,7 +279,7 @@ describe("what each service costs, and what arm64 saves", function () {
 
         // Spawned, not spawnSync: the fake answers from this process, whose event loop must keep running.
         const live = (env: Record<string, string>) => new Promise<{ cost: Cost; stderr: string }>((resolve, reject) => {
-            const child = spawn(process.execPath, [...planNodeFlags(), "tools/plan.ts", "--stack", "dev", "--prices", "live", "--json"], {
+            const child = spawn(process.execPath, [...planNodeFlags(), "cli/src/main.ts", "plan", "--stack", "dev", "--prices", "live", "--json"], {
                 cwd: REPO,
                 env: { PATH: process.env.PATH ?? "", HOME: fs.mkdtempSync(path.join(os.tmpdir(), "home-")), NO_COLOR: "1", AWS_EC2_METADATA_DISABLED: "true", ...env },
             });

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { PricingClient } from "@aws-sdk/client-pricing";
 import { PRICES_AS_OF, pricesFor } from "@polyarch/platform";
-import { livePrices, livePricesOrTable } from "../../tools/cost/live-prices";
+import { livePrices, livePricesOrTable } from "../../cli/src/cost/live-prices";
 import { FakePricing, FakeProduct } from "../support/fake-pricing";
 
 const REGION = "us-east-1";

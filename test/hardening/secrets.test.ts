@@ -2,9 +2,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
-import { runGate } from "../../tools/policy-gate/gate";
-import { SECRET_SIG } from "../../tools/recording-monitor";
-import { readStackFile } from "../../tools/stack-file";
+import { runGate } from "../../cli/src/policy-gate/gate";
+import { SECRET_SIG } from "../../cli/src/recording-monitor";
+import { readStackFile } from "../../cli/src/stack-file";
 import { useStack } from "../support/mock-runtime";
 import { REPO } from "../support/plan-cli";
 import { runInfra } from "../support/run-infra";
@@ -39,7 +39,7 @@ describe("secrets in stack config", function () {
         fs.writeFileSync(file, stringify({ config: decoded }));
         try {
             assert.deepEqual(readStackFile(REPO, stack).secretKeys, ["polyarch:services"]);
-            const report = await runGate({ stack, policyPackConfig: path.join(REPO, "policies", "config", "dev.json") });
+            const report = await runGate({ stack, packs: [{ config: path.join(REPO, "policies", "config", "dev.json") }] });
             const text = JSON.stringify(report);
             assert.ok(!text.includes("CIPHERTEXT"), "ciphertext must not be printed");
             const fn = report.resources.find((r) => r.type === "aws:lambda/function:Function")!;

@@ -14,7 +14,7 @@ import { ServiceRepository } from "../../components/registry";
 import { parseStackConfig } from "../../infra/config";
 import { ecsExpressTarget } from "../../infra/targets/ecs-express";
 import { StackContext, TargetService } from "../../infra/targets/target-module";
-import { readStackFile } from "../../tools/stack-file";
+import { readStackFile } from "../../cli/src/stack-file";
 import { assertRefused } from "../support/assert-refused";
 import { externalImage } from "../support/fixtures";
 import { Registration, inputsOf, registrationOf, useStack } from "../support/mock-runtime";

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { APPRUNNER_INSTANCE_SIZES, EXPRESS_TASK_SIZES, FARGATE_TASK_SIZES, cpuChoices } from "../../components/compute-sizes";
+import { APPRUNNER_INSTANCE_SIZES, EXPRESS_TASK_SIZES, FARGATE_TASK_SIZES, cpuChoices } from "@polyarch/platform";
 import { EKS_LOG_TYPES } from "../../components/eks-cluster";
 import * as catalog from "../../components/platform";
 import { LOG_RETENTION_DAYS, NODE_CAPACITY_TYPES } from "../../infra/config-schema";

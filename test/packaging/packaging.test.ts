@@ -1,19 +1,23 @@
 /**
- * The packages as users get them: `npm pack` both, install the tarballs into a fresh project
- * outside the repository (no workspace, no symlink), and use them there — a JavaScript program, a
- * TypeScript program run the way Pulumi runs one (ts-node, default options), and the installed
- * policy pack started by the installed @pulumi/pulumi's run-policy-pack. Needs the npm registry.
+ * The packages as users get them: `npm pack` all four, install the tarballs into a fresh project
+ * outside the repository (no workspace, no symlink), and use them there: the components from a
+ * JavaScript and a TypeScript program (ts-node, default options), the installed policy pack
+ * started by the installed @pulumi/pulumi's run-policy-pack, and the installed `polyarch` command
+ * planning Pulumi projects that never heard of polyarch (TypeScript with its own tsconfig.json,
+ * JavaScript with `main` a folder), auditing a state file, and answering `--help`. Needs the npm
+ * registry.
  */
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PolicyPackProcess } from "../../tools/policy-gate/analyzer-client";
+import { PolicyPackProcess } from "../../cli/src/policy-gate/analyzer-client";
 import { GraphBuilder } from "../support/graph";
 
 const REPO = path.resolve(__dirname, "..", "..");
 const PINNED = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const COMPONENT_PINS = (JSON.parse(fs.readFileSync(path.join(REPO, "components", "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies;
 
 function npm(args: string[], cwd: string): string {
     const result = spawnSync("npm", args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
@@ -56,7 +60,7 @@ describe("packaging: the tarballs installed outside the repository", function ()
         npm(["run", "build", "--workspaces"], REPO);
         project = fs.mkdtempSync(path.join(os.tmpdir(), "polyarch-outside-"));
         const tarballs = fs.mkdtempSync(path.join(os.tmpdir(), "polyarch-tarballs-"));
-        const packed = JSON.parse(npm(["pack", "--json", "-w", "platform", "-w", "components", "-w", "policies", "--pack-destination", tarballs], REPO)) as { filename: string }[];
+        const packed = JSON.parse(npm(["pack", "--json", "-w", "platform", "-w", "components", "-w", "policies", "-w", "cli", "--pack-destination", tarballs], REPO)) as { filename: string }[];
         const tarball = (prefix: string) => path.join(tarballs, packed.map((p) => p.filename).find((f) => f.startsWith(prefix)) as string);
         fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({
             name: "outside-project",
@@ -66,7 +70,11 @@ describe("packaging: the tarballs installed outside the repository", function ()
                 "@polyarch/platform": `file:${tarball("polyarch-platform-")}`,
                 "@polyarch/components": `file:${tarball("polyarch-components-")}`,
                 "polyarch-policies": `file:${tarball("polyarch-policies-")}`,
+                "@polyarch/cli": `file:${tarball("polyarch-cli-")}`,
                 "@pulumi/pulumi": PINNED.dependencies["@pulumi/pulumi"],
+                // What the foreign projects below use, as they would pin them.
+                "@pulumi/aws": COMPONENT_PINS["@pulumi/aws"],
+                "@pulumi/docker-build": COMPONENT_PINS["@pulumi/docker-build"],
                 "ts-node": PINNED.devDependencies["ts-node"],
                 typescript: PINNED.devDependencies.typescript,
                 "@types/node": PINNED.devDependencies["@types/node"],
@@ -85,13 +93,16 @@ describe("packaging: the tarballs installed outside the repository", function ()
         const platform = packedFiles("platform");
         assert.ok(platform.includes("dist/index.js") && platform.includes("dist/index.d.ts") && platform.includes("dist/prices.js"));
         assert.deepEqual(platform.filter((f) => !/^dist\/.*\.(js|d\.ts|js\.map)$/.test(f) && !["package.json", "CHANGELOG.md"].includes(f)), []);
+        const cli = packedFiles("cli");
+        assert.ok(cli.includes("bin/polyarch.js") && cli.includes("dist/main.js") && cli.includes("dist/engine/aws-provider-schema.json"));
+        assert.deepEqual(cli.filter((f) => !/^(bin\/[^/]+\.js|dist\/.*\.(js|js\.map|json))$/.test(f) && !["package.json", "CHANGELOG.md"].includes(f)), []);
         const pack = packedFiles("policies");
         assert.ok(pack.includes("dist/index.js") && pack.includes("PulumiPolicy.yaml") && pack.includes("config/prod.json"));
         assert.deepEqual(pack.filter((f) => (/\.ts$/.test(f) && !f.endsWith(".d.ts")) || /test/.test(f)), []);
     });
 
     it("is a real install: files, not links into the repository, and no workspace dependency", () => {
-        for (const dir of ["@polyarch/platform", "@polyarch/components", "polyarch-policies"]) {
+        for (const dir of ["@polyarch/platform", "@polyarch/components", "polyarch-policies", "@polyarch/cli"]) {
             assert.ok(!fs.lstatSync(path.join(project, "node_modules", dir)).isSymbolicLink(), dir);
         }
         const packManifest = JSON.parse(fs.readFileSync(path.join(project, "node_modules/polyarch-policies/package.json"), "utf8"));
@@ -138,5 +149,150 @@ import * as catalog from "@polyarch/components/platform";`));
         } finally {
             await pack.close();
         }
+    });
+
+    describe("the installed `polyarch` command, on projects that never used polyarch", () => {
+        /** Runs the installed bin as npx would, from `cwd`, with the Node.js running this suite. */
+        const polyarch = (cwd: string, ...args: string[]) => {
+            const bin = path.join(project, "node_modules", ".bin", "polyarch");
+            const result = spawnSync(process.execPath, [fs.realpathSync(bin), ...args], {
+                cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", AWS_EC2_METADATA_DISABLED: "true" }, timeout: 300_000,
+            });
+            return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+        };
+        /** What stderr says besides progress lines and the Node.js version warning. */
+        const said = (stderr: string) => stderr.split("\n").filter((line) => line !== "" && !/^(starting|analyzing|warning: Node\.js)/.test(line));
+        const write = (file: string, text: string) => {
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            fs.writeFileSync(file, text);
+        };
+
+        it("is the package's bin, a file of the install", () => {
+            const bin = fs.realpathSync(path.join(project, "node_modules", ".bin", "polyarch"));
+            assert.equal(bin, path.join(fs.realpathSync(project), "node_modules", "@polyarch", "cli", "bin", "polyarch.js"));
+        });
+
+        it("answers --help for itself and each command, and an unknown flag with exit 2 and the nearest", () => {
+            const root = polyarch(project, "--help");
+            assert.equal(root.status, 0, root.stderr);
+            for (const command of ["plan", "audit", "verify-images"]) {
+                assert.match(root.stdout, new RegExp(`^ {2}${command} +\\S`, "m"), command);
+                const help = polyarch(project, command, "--help");
+                assert.equal(help.status, 0, help.stderr);
+                assert.match(help.stdout, new RegExp(`^Usage:\\n {2}polyarch ${command} `, "m"));
+                assert.match(help.stdout, /^Flags:$/m);
+                assert.match(help.stdout, /^Exit codes:\n {2}0 /m);
+            }
+            const typo = polyarch(project, "plan", "--stak", "dev");
+            assert.equal(typo.status, 2);
+            assert.equal(typo.stdout, "");
+            assert.match(typo.stderr, /^error: unknown argument '--stak'; did you mean '--stack'\?\nusage: polyarch plan \[flags\]\n/);
+        });
+
+        it("plans a TypeScript project with its own tsconfig.json and a mismatched Lambda: exit 1, the rule named", () => {
+            const app = path.join(project, "ts-app");
+            write(path.join(app, "Pulumi.yaml"), "name: ts-app\nruntime:\n  name: nodejs\n  options:\n    typescript: true\ndescription: aws-typescript, as pulumi new makes it\n");
+            write(path.join(app, "Pulumi.dev.yaml"), "config:\n  aws:region: us-west-2\n  ts-app:owner: payments\n");
+            write(path.join(app, "package.json"), JSON.stringify({ name: "ts-app", main: "index.ts" }));
+            // Its own options: without its esModuleInterop, `import path from "path"` is undefined at run time.
+            write(path.join(app, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, target: "es2022", module: "commonjs", esModuleInterop: true } }));
+            write(path.join(app, "app", "Dockerfile"), "FROM public.ecr.aws/lambda/nodejs:22\nCOPY index.js ${LAMBDA_TASK_ROOT}\nCMD [\"index.handler\"]\n");
+            write(path.join(app, "index.ts"), `import * as aws from "@pulumi/aws";
+import * as dockerbuild from "@pulumi/docker-build";
+import * as pulumi from "@pulumi/pulumi";
+import path from "path";
+
+const owner: string = new pulumi.Config().require("owner");
+const repo = new aws.ecr.Repository("app", { imageTagMutability: "IMMUTABLE", tags: { owner, project: path.basename(__dirname) } });
+// Built on an x86 runner for an arm64 (Graviton) Lambda: the classic mistake.
+const image = new dockerbuild.Image("app", {
+    context: { location: "./app" },
+    platforms: ["linux/amd64"],
+    push: true,
+    tags: [pulumi.interpolate\`\${repo.repositoryUrl}:v1\`],
+});
+const role = new aws.iam.Role("app", {
+    assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+});
+export const fn = new aws.lambda.Function("app", {
+    packageType: "Image",
+    imageUri: pulumi.interpolate\`\${repo.repositoryUrl}@\${image.digest}\`,
+    architectures: ["arm64"],
+    role: role.arn,
+}).arn;
+`);
+            const run = polyarch(app, "plan", "--json");
+            assert.equal(run.status, 1, run.stderr);
+            assert.deepEqual(said(run.stderr), [], run.stderr);
+            const report = JSON.parse(run.stdout) as { stack: string; diagnostics: { policy: string; level: string; urn: string }[]; resources: { type: string; inputs: Record<string, unknown> }[] };
+            assert.equal(report.stack, "dev", "the project's only stack");
+            const mismatch = report.diagnostics.find((d) => d.policy === "lambda-architecture-matches-image");
+            assert.equal(mismatch?.level, "mandatory");
+            assert.equal(mismatch?.urn, "urn:pulumi:dev::ts-app::aws:lambda/function:Function::app");
+            assert.deepEqual(report.resources.find((r) => r.type === "aws:ecr/repository:Repository")?.inputs.tags, { owner: "payments", project: "ts-app" },
+                "the project's config reached the program, compiled with its own tsconfig.json");
+            // The terminal report names the rule too.
+            const human = polyarch(app, "plan");
+            assert.equal(human.status, 1);
+            assert.match(human.stdout, /^ {2}• \[lambda-architecture-matches-image\] /m);
+            assert.match(human.stdout, /^FAIL: /m);
+        });
+
+        it("plans a JavaScript project whose main is a folder, passing other packages' config through", () => {
+            const app = path.join(project, "js-app");
+            write(path.join(app, "Pulumi.yaml"), "name: js-app\nruntime: nodejs\nmain: src/\n");
+            write(path.join(app, "Pulumi.prod.yaml"), "config:\n  aws:region: us-east-1\n  js-app:memory: \"1024\"\n  shared:team: search\n");
+            write(path.join(app, "Pulumi.dev.yaml"), "config:\n  aws:region: us-east-1\n  js-app:memory: \"512\"\n  shared:team: search\n");
+            write(path.join(app, "package.json"), JSON.stringify({ name: "js-app" }));
+            write(path.join(app, "src", "app", "Dockerfile"), "FROM public.ecr.aws/lambda/nodejs:22\nCMD [\"index.handler\"]\n");
+            write(path.join(app, "src", "index.js"), `"use strict";
+const aws = require("@pulumi/aws");
+const dockerbuild = require("@pulumi/docker-build");
+const pulumi = require("@pulumi/pulumi");
+
+const repo = new aws.ecr.Repository("search", { imageTagMutability: "IMMUTABLE" });
+const image = new dockerbuild.Image("search", {
+    context: { location: "./app" }, platforms: ["linux/arm64"], push: true, tags: [pulumi.interpolate\`\${repo.repositoryUrl}:v1\`],
+});
+const role = new aws.iam.Role("search", {
+    assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+});
+new aws.lambda.Function("search", {
+    packageType: "Image", imageUri: pulumi.interpolate\`\${repo.repositoryUrl}@\${image.digest}\`, architectures: ["arm64"], role: role.arn,
+    memorySize: new pulumi.Config().requireNumber("memory"),
+    description: "owned by " + new pulumi.Config("shared").require("team"),
+});
+`);
+            const run = polyarch(app, "plan", "--stack", "prod", "--json");
+            assert.equal(run.status, 0, run.stderr);
+            assert.deepEqual(said(run.stderr), [], run.stderr);
+            const report = JSON.parse(run.stdout) as { diagnostics: { level: string }[]; resources: { type: string; inputs: Record<string, unknown> }[] };
+            assert.deepEqual(report.diagnostics.filter((d) => d.level === "mandatory"), []);
+            const fn = report.resources.find((r) => r.type === "aws:lambda/function:Function");
+            assert.equal(fn?.inputs.memorySize, 1024);
+            assert.equal(fn?.inputs.description, "owned by search");
+            const human = polyarch(app, "plan", "--stack", "prod");
+            assert.match(human.stdout, /^search +Lambda function +linux\/arm64 +arm64 +Lambda +ok$/m);
+        });
+
+        it("says in one line, exit 3, that it runs Node.js programs only", () => {
+            const app = path.join(project, "py-app");
+            write(path.join(app, "Pulumi.yaml"), "name: py-app\nruntime: python\n");
+            write(path.join(app, "Pulumi.dev.yaml"), "config: {}\n");
+            const run = polyarch(app, "plan");
+            assert.equal(run.status, 3);
+            assert.equal(run.stderr, "error: the gate runs Node.js programs; project 'py-app' has runtime 'python'\n");
+        });
+
+        it("audits a state file (`pulumi stack export`) with the bundled pack", () => {
+            const digest = `sha256:${"1".repeat(64)}`;
+            const state = path.join(project, "shop-production.json");
+            fs.writeFileSync(state, fs.readFileSync(path.join(REPO, "test", "fixtures", "states", "foreign-shop.template.json"), "utf8").replace(/\{\{[a-z]+\}\}/g, digest));
+            const run = polyarch(project, "audit", "shop-production.json", "--json");
+            assert.equal(run.status, 1, run.stderr);
+            const report = JSON.parse(run.stdout) as { stack: string; diagnostics: { policy: string; urn: string }[] };
+            assert.equal(report.stack, "production");
+            assert.deepEqual(report.diagnostics.filter((d) => d.policy === "architecture-verifiable").map((d) => d.urn.split("::").pop()), ["orders", "billing", "web"]);
+        });
     });
 });

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { Diagnostic } from "../../tools/policy-gate/analyzer-client";
+import { Diagnostic } from "../../cli/src/policy-gate/analyzer-client";
 import { GraphBuilder } from "../support/graph";
 import { configureFor, policyPack } from "../support/policy-pack";
 

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { Diagnostic } from "../../tools/policy-gate/analyzer-client";
-import { AnalyzerResourceInput } from "../../tools/policy-gate/analyzer-client";
+import { Diagnostic } from "../../cli/src/policy-gate/analyzer-client";
+import { AnalyzerResourceInput } from "../../cli/src/policy-gate/analyzer-client";
 import { DIGEST, GraphBuilder } from "../support/graph";
 import { configureFor, policyPack } from "../support/policy-pack";
 

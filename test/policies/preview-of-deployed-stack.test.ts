@@ -2,7 +2,7 @@
  * Day two, defect 1: the preview of a deployed stack whose image changed. Every input of the image
  * is known there, so docker-build's own default (`buildOnPreview: true`) builds during the preview
  * and hands the consumer a digest it never pushed (the gate's mocks model this:
- * tools/engine/provider-previews.ts). The registry rules, run against a real docker-registry on
+ * cli/src/engine/provider-previews.ts). The registry rules, run against a real docker-registry on
  * loopback, then refuse the preview in prod. polyarch's images default to `buildOnPreview: false`:
  * the digest stays unknown until `up`, the registry rules stay silent, the stack rules judge.
  */
@@ -10,9 +10,10 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { LocalRegistry } from "../../tools/images/local-registry";
-import { GateReport, REPO_ROOT, runGate } from "../../tools/policy-gate/gate";
-import { UNKNOWN_SENTINEL } from "../../tools/recording-monitor";
+import { LocalRegistry } from "../../cli/src/images/local-registry";
+import { GateReport, runGate } from "../../cli/src/policy-gate/gate";
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+import { UNKNOWN_SENTINEL } from "../../cli/src/recording-monitor";
 import { useStack } from "../support/mock-runtime";
 import { packConfigWith, requireDockerRegistry } from "../support/docker-registry";
 
@@ -52,7 +53,7 @@ describe("preview of a deployed stack whose image changed (docker-build buildOnP
     });
 
     const gate = (stack: string): Promise<GateReport> =>
-        runGate({ projectDir: PROJECT, stack, view: "preview", registry: true, policyPackConfig: configFile });
+        runGate({ projectDir: PROJECT, stack, view: "preview", registry: true, packs: [{ config: configFile }] });
     const input = (report: GateReport, type: string, key: string): unknown => report.resources.find((r) => r.type === type)?.inputs[key];
 
     it("passes with polyarch's default: the digest is unknown until up, so the registry rules stay silent and the stack rules judge", async () => {

@@ -12,11 +12,11 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { LocalRegistry, freePort } from "../../tools/images/local-registry";
-import { Diagnostic, PolicyPackProcess } from "../../tools/policy-gate/analyzer-client";
-import { startWorkspacePack } from "../../tools/policy-gate/workspace-pack";
-import { resolvePackConfig } from "../../tools/policy-gate/pack-config";
-import { UNKNOWN_SENTINEL } from "../../tools/recording-monitor";
+import { LocalRegistry, freePort } from "../../cli/src/images/local-registry";
+import { Diagnostic, PolicyPackProcess } from "../../cli/src/policy-gate/analyzer-client";
+import { startWorkspacePack } from "../../cli/src/policy-gate/workspace-pack";
+import { resolvePackConfig } from "../../cli/src/policy-gate/pack-config";
+import { UNKNOWN_SENTINEL } from "../../cli/src/recording-monitor";
 import { Descriptor, OCI_MANIFEST, RegistryWriter } from "../support/oci-push";
 import { packConfigWith, requireDockerRegistry } from "../support/docker-registry";
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { AnalyzerResourceInput, Diagnostic } from "../../tools/policy-gate/analyzer-client";
+import { AnalyzerResourceInput, Diagnostic } from "../../cli/src/policy-gate/analyzer-client";
 import { GraphBuilder, UNKNOWN } from "../support/graph";
 import { configureFor, policyPack } from "../support/policy-pack";
 

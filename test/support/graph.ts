@@ -1,5 +1,5 @@
-import { AnalyzerResourceInput } from "../../tools/policy-gate/analyzer-client";
-import { UNKNOWN_SENTINEL } from "../../tools/recording-monitor";
+import { AnalyzerResourceInput } from "../../cli/src/policy-gate/analyzer-client";
+import { UNKNOWN_SENTINEL } from "../../cli/src/recording-monitor";
 
 /** The engine's wire value for "not known until the update runs". */
 export const UNKNOWN = UNKNOWN_SENTINEL;

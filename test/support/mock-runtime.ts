@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { RecordedResource, RecordingMonitor, SECRET_SIG, installRecordingMocks, unwrapSecrets } from "../../tools/recording-monitor";
-import { mockCallResult, mockResourceOutputs } from "../../tools/mock-outputs";
+import { RecordedResource, RecordingMonitor, SECRET_SIG, installRecordingMocks, unwrapSecrets } from "../../cli/src/recording-monitor";
+import { mockCallResult, mockResourceOutputs } from "../../cli/src/mock-outputs";
 
 export { SECRET_SIG, unwrapSecrets };
 

@@ -1,10 +1,10 @@
 import * as path from "path";
-import { PolicyConfig, PolicyPackProcess } from "../../tools/policy-gate/analyzer-client";
-import { WORKSPACE_PACK_DIR, startWorkspacePack } from "../../tools/policy-gate/workspace-pack";
-import { readJsonFile, resolvePackConfig, withoutRegistryLookups } from "../../tools/policy-gate/pack-config";
+import { PolicyConfig, PolicyPackProcess } from "../../cli/src/policy-gate/analyzer-client";
+import { BUNDLED_PACK_DIR, startWorkspacePack } from "../../cli/src/policy-gate/workspace-pack";
+import { readJsonFile, resolvePackConfig, withoutRegistryLookups } from "../../cli/src/policy-gate/pack-config";
 
 /** This repository's pack (where the gate starts it from). */
-export const POLICIES_DIR = WORKSPACE_PACK_DIR;
+export const POLICIES_DIR = BUNDLED_PACK_DIR;
 
 let shared: Promise<PolicyPackProcess> | undefined;
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { readStackFile } from "../../tools/stack-file";
+import { readStackFile } from "../../cli/src/stack-file";
 import { StackOutputs } from "../../infra/program";
 import * as runtime from "./mock-runtime";
 

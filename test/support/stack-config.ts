@@ -1,4 +1,4 @@
-import { readStackFile } from "../../tools/stack-file";
+import { readStackFile } from "../../cli/src/stack-file";
 import { PROJECT_ROOT } from "./run-infra";
 
 /** The dev stack's config with `polyarch:services` (and other keys) replaced, as the CLI would pass it. */

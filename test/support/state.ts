@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import { exportDeployment } from "../../tools/engine/state-export";
-import { runProgramUnderMocks } from "../../tools/policy-gate/run-program";
-import { readProjectFile, readStackFile } from "../../tools/stack-file";
+import { exportDeployment } from "../../cli/src/engine/state-export";
+import { runProgramUnderMocks } from "../../cli/src/policy-gate/run-program";
+import { readProjectFile, readStackFile } from "../../cli/src/stack-file";
 import { useStack } from "./mock-runtime";
 
 /**

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as path from "path";
-import { PolicyPackProcess } from "../../tools/policy-gate/analyzer-client";
+import { PolicyPackProcess } from "../../cli/src/policy-gate/analyzer-client";
 
 const FIXTURE = path.join(__dirname, "..", "fixtures", "partial-analyzer");
 

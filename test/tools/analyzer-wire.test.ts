@@ -2,8 +2,8 @@ import { strict as assert } from "assert";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import fc from "fast-check";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { AnalyzerResourceInput } from "../../tools/policy-gate/analyzer-client";
-import { encodeAnalyzeRequest, encodeAnalyzeStackRequest, encodeAnalyzerResource } from "../../tools/policy-gate/analyzer-wire";
+import { AnalyzerResourceInput } from "../../cli/src/policy-gate/analyzer-client";
+import { encodeAnalyzeRequest, encodeAnalyzeStackRequest, encodeAnalyzerResource } from "../../cli/src/policy-gate/analyzer-wire";
 
 /**
  * The reference: the same request built with the generated classes and serialized by

@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { LocalRegistry } from "../../tools/images/local-registry";
+import { LocalRegistry } from "../../cli/src/images/local-registry";
 import { packConfigWith, requireDockerRegistry } from "../support/docker-registry";
 import { RegistryWriter } from "../support/oci-push";
 import { REPO, plan } from "../support/plan-cli";
@@ -19,7 +19,7 @@ interface JsonReport {
 
 /** `npm run audit -- ARGS` as a user runs it. */
 function audit(...args: string[]) {
-    const run = spawnSync(process.execPath, ["-r", "./tools/register-cached-ts.js", "tools/audit.ts", ...args], {
+    const run = spawnSync(process.execPath, ["-r", "./tools/register-cached-ts.js", "cli/src/main.ts", "audit", ...args], {
         cwd: REPO, encoding: "utf8", timeout: 170_000, env: { ...process.env, NO_COLOR: "1", AWS_EC2_METADATA_DISABLED: "true" },
     });
     return { status: run.status, stdout: run.stdout, stderr: run.stderr };
@@ -177,7 +177,7 @@ describe("npm run audit -- FILE", function () {
         it("usage: a mistyped flag, exit 2 with the nearest one", () => {
             const run = audit("state.json", "--regsitry");
             assert.equal(run.status, 2);
-            assert.match(run.stderr, /^error: unknown argument '--regsitry'; did you mean '--registry'\?\nusage: npm run audit/);
+            assert.match(run.stderr, /^error: unknown argument '--regsitry'; did you mean '--registry'\?\nusage: polyarch audit/);
         });
     });
 });

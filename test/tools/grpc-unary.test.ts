@@ -1,6 +1,6 @@
 import * as grpc from "@grpc/grpc-js";
 import { strict as assert } from "assert";
-import { GrpcCallError, GrpcUnaryChannel, responseMessage } from "../../tools/policy-gate/grpc-unary";
+import { GrpcCallError, GrpcUnaryChannel, responseMessage } from "../../cli/src/policy-gate/grpc-unary";
 
 /** A real @grpc/grpc-js server (what run-policy-pack serves with) and the channel the gate calls it through. */
 describe("unary gRPC calls over HTTP/2 (the gate's per-resource calls)", () => {

@@ -2,10 +2,10 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ELF_MACHINE, elfMachine, foreignElfFiles } from "../../tools/images/elf";
-import { healthcheckProblem, manifestProblem, platformProblem, sizeProblem, userProblem } from "../../tools/images/image-checks";
-import { plannedBuilds } from "../../tools/images/planned-builds";
-import { baseImages, recipeFor, registriesConf } from "../../tools/images/stand-in-bases";
+import { ELF_MACHINE, elfMachine, foreignElfFiles } from "../../cli/src/images/elf";
+import { healthcheckProblem, manifestProblem, platformProblem, sizeProblem, userProblem } from "../../cli/src/images/image-checks";
+import { plannedBuilds } from "../../cli/src/images/planned-builds";
+import { baseImages, recipeFor, registriesConf } from "../../cli/src/images/stand-in-bases";
 import { useStack } from "../support/mock-runtime";
 import { PROJECT_ROOT } from "../support/run-infra";
 
@@ -20,7 +20,7 @@ function fakeElf(file: string, machine: number): void {
     fs.writeFileSync(file, header);
 }
 
-describe("image verification checks (tools/images), each shown to fail", () => {
+describe("image verification checks (cli/src/images), each shown to fail", () => {
     it("reads an ELF file's machine and reports files of the other architecture", () => {
         const root = fs.mkdtempSync(path.join(os.tmpdir(), "polyarch-elf-"));
         try {

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { REPO } from "../support/plan-cli";
 
-const ROOTS = ["platform", "components", "infra", "policies", "tools", "bench"];
+const ROOTS = ["platform", "components", "infra", "policies", "cli", "tools", "bench"];
 
 function sources(dir: string): string[] {
     return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

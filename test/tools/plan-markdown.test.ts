@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { Token, Tokens, marked } from "marked";
-import { GateReport } from "../../tools/policy-gate/gate";
-import { renderMarkdown } from "../../tools/report/markdown";
+import { GateReport } from "../../cli/src/policy-gate/gate";
+import { renderMarkdown } from "../../cli/src/report/markdown";
 import { plan } from "../support/plan-cli";
 
 /** The text a reader sees in inline tokens (code spans, strong, escapes resolved by the parser). */

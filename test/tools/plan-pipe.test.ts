@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
-import { readStackFile } from "../../tools/stack-file";
+import { readStackFile } from "../../cli/src/stack-file";
 import { planNodeFlags } from "../../tools/plan-node-flags";
 import { REPO } from "../support/plan-cli";
 
@@ -28,7 +28,7 @@ describe("npm run plan output through a pipe and on a terminal", function () {
 
     it("delivers the whole --json report to a reader that is not ready at once (no 64 KiB cut)", () => {
         // A real pipe whose reader starts late, as `npm run plan -- --json | jq` under load does.
-        const result = spawnSync("bash", ["-c", `node ${planNodeFlags().join(" ")} tools/plan.ts --stack ${stack} --json ` +
+        const result = spawnSync("bash", ["-c", `node ${planNodeFlags().join(" ")} cli/src/main.ts plan --stack ${stack} --json ` +
             `--policy-pack-config policies/config/dev.json 2>/dev/null | (sleep 2; cat)`], { cwd: REPO, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
         assert.equal(result.status, 0, result.stderr);
         assert.ok(result.stdout.length > 1024 * 1024, `only ${result.stdout.length} bytes arrived`);
@@ -38,7 +38,7 @@ describe("npm run plan output through a pipe and on a terminal", function () {
     });
 
     const planCommand = (...args: string[]) =>
-        ["node", ...planNodeFlags(), "tools/plan.ts", "--stack", stack, "--policy-pack-config", "policies/config/dev.json", ...args].join(" ");
+        ["node", ...planNodeFlags(), "cli/src/main.ts", "plan", "--stack", stack, "--policy-pack-config", "policies/config/dev.json", ...args].join(" ");
     /** Runs the plan with a pseudo-terminal as stdout and stderr (util-linux `script`): what a user at a terminal sees. */
     const onTerminal = (...args: string[]) => spawnSync("script", ["-qec", planCommand(...args), "/dev/null"],
         { cwd: REPO, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TERM: "xterm" } });

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { runGate } from "../../tools/policy-gate/gate";
+import { runGate } from "../../cli/src/policy-gate/gate";
 import { planNodeFlags } from "../../tools/plan-node-flags";
 import { useStack } from "../support/mock-runtime";
 import { REPO, plan } from "../support/plan-cli";
@@ -67,10 +67,10 @@ describe("npm run plan (the offline plan and policy gate)", function () {
         assert.equal(unknown.stderr, "error: --stack: no stack 'nope': Pulumi.nope.yaml does not exist; known stacks: dev, prod, targets\n");
         const flag = plan("--stak", "dev");
         assert.equal(flag.status, 2);
-        assert.match(flag.stderr, /^error: unknown argument '--stak'; did you mean '--stack'\?\nusage: npm run plan/);
+        assert.match(flag.stderr, /^error: unknown argument '--stak'; did you mean '--stack'\?\nusage: polyarch plan/);
         const far = plan("--verbose");
         assert.equal(far.status, 2);
-        assert.match(far.stderr, /^error: unknown argument '--verbose'\nusage: npm run plan/, "no suggestion when no flag is near");
+        assert.match(far.stderr, /^error: unknown argument '--verbose'\nusage: polyarch plan/, "no suggestion when no flag is near");
         const config = plan("--policy-pack-config", "policies/config/missing.json");
         assert.equal(config.status, 2);
         assert.match(config.stderr, /^error: --policy-pack-config: file '.*missing\.json' does not exist\n$/);
@@ -79,7 +79,7 @@ describe("npm run plan (the offline plan and policy gate)", function () {
     it("uses the pack's defaults with a notice when the stack has no policy config", () => {
         const { status, stdout } = plan("--project", "test/fixtures/mismatch-project", "--stack", "mismatch");
         assert.equal(status, 1);
-        assert.match(stdout, /notice: no policies\/config\/mismatch\.json and no --policy-pack-config; using the pack's default levels/);
+        assert.match(stdout, /notice: no --policy-pack-config and no config\/mismatch\.json in the pack's sources; using the pack's default levels/);
     });
 
     it("analyzes as a preview by default and as `pulumi up` with --update; a duplicate URN fails the preview with exit 3", () => {
@@ -101,7 +101,7 @@ describe("npm run plan (the offline plan and policy gate)", function () {
         assert.match(offline.stderr, /notice: registry rules \(image-platform-matches-registry, image-platform-readable-from-registry\) not run/);
         // With --registry the rule reads the registry the reference names; this made-up ECR digest
         // cannot be read from here (no network, no AWS credentials), and the rule says so.
-        const online = spawnSync(process.execPath, [...planNodeFlags(), "tools/plan.ts", "--project", "test/fixtures/mismatch-project",
+        const online = spawnSync(process.execPath, [...planNodeFlags(), "cli/src/main.ts", "plan", "--project", "test/fixtures/mismatch-project",
             "--stack", "mismatch", "--update", "--registry", "--json"], {
             cwd: REPO, encoding: "utf8", timeout: 180_000,
             env: { ...process.env, NO_COLOR: "1", AWS_EC2_METADATA_DISABLED: "true", AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_PROFILE: "", AWS_CONFIG_FILE: "/nonexistent", AWS_SHARED_CREDENTIALS_FILE: "/nonexistent" },
@@ -116,7 +116,7 @@ describe("npm run plan (the offline plan and policy gate)", function () {
             const report = await runGate({
                 projectDir: path.join(REPO, "test/fixtures/mismatch-project"),
                 stack: "mismatch",
-                packDir: path.join(REPO, "test/fixtures/misattributing-pack"),
+                packs: [{ dir: path.join(REPO, "test/fixtures/misattributing-pack") }],
             });
             const urns = new Set(report.resources.map((r) => r.urn));
             const perResource = report.diagnostics.filter((d) => d.policy === "resource-names-another-urn");
@@ -152,7 +152,7 @@ describe("npm run plan (the offline plan and policy gate)", function () {
         let packSeen = false;
         const watch = setInterval(() => { packSeen ||= packChildren().length > before; }, 20);
         try {
-            await runGate({ projectDir: path.join(REPO, projectDir), stack, packDir: packDir && path.join(REPO, packDir) });
+            await runGate({ projectDir: path.join(REPO, projectDir), stack, packs: [{ dir: packDir && path.join(REPO, packDir) }] });
         } catch (error) {
             return { error: error as Error, packSeen };
         } finally {

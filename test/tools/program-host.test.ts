@@ -3,11 +3,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runGate } from "../../tools/policy-gate/gate";
-import { runProgramUnderMocks } from "../../tools/policy-gate/run-program";
-import { readProjectFile, readStackFile } from "../../tools/stack-file";
+import { runGate } from "../../cli/src/policy-gate/gate";
+import { runProgramUnderMocks } from "../../cli/src/policy-gate/run-program";
+import { readProjectFile, readStackFile } from "../../cli/src/stack-file";
 import { useStack } from "../support/mock-runtime";
-import { CliResult, REPO, plan } from "../support/plan-cli";
+import { CliResult, REPO, plan, planWithEnv } from "../support/plan-cli";
 
 /**
  * The gate runs a program as the Pulumi CLI's Node.js host does (issue 28, items 2, 4–8): the entry
@@ -153,6 +153,28 @@ describe("the gate runs programs as the CLI's Node.js host does", function () {
             assert.equal(status, 3);
             assert.equal(stdout, "");
             assert.equal(stderr, "error: the gate runs Node.js programs; project 'host-python' has runtime 'python'\n");
+        });
+    });
+
+    describe("a program that calls the cloud itself (issue 27: exit 3, one line)", () => {
+        // Loopback's discard port refuses the connection: nothing can leave this machine.
+        // (NODE_NO_WARNINGS: the AWS SDK warns on Node 20, which runs the suite on this machine only.)
+        const offline = { AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_MAX_ATTEMPTS: "1", AWS_EC2_METADATA_DISABLED: "true", NODE_NO_WARNINGS: "1" };
+
+        it("says so in one line when the AWS SDK finds no credentials", () => {
+            const { status, stdout, stderr } = planWithEnv({ ...offline, AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_SESSION_TOKEN: "", AWS_PROFILE: "",
+                AWS_SHARED_CREDENTIALS_FILE: "/nonexistent", AWS_CONFIG_FILE: "/nonexistent" }, "--project", fixture("host-cloud-call"), "--json");
+            assert.equal(status, 3, stderr);
+            assert.equal(stdout, "");
+            assert.deepEqual(said(stderr).length, 1, stderr);
+            assert.match(said(stderr)[0], /^error: the program calls the cloud while it runs \(AWS SDK, .*\) \(at test\/fixtures\/host-cloud-call\/index\.js:6:\d+\), which the offline gate cannot answer/);
+        });
+
+        it("says so when the call is made and its connection refused", () => {
+            const { status, stderr } = planWithEnv({ ...offline, AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "secret" },
+                "--project", fixture("host-cloud-call"), "--json");
+            assert.equal(status, 3, stderr);
+            assert.match(said(stderr)[0], /^error: the program calls the cloud while it runs \(AWS SDK, .*ECONNREFUSED/);
         });
     });
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { ProgressLine, progressText } from "../../tools/policy-gate/progress-line";
+import { ProgressLine, progressText } from "../../cli/src/policy-gate/progress-line";
 
 /** A terminal that records what is written, with a clock the test moves. */
 function terminal(columns = 120) {

@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { generateSchemaTable } from "../../tools/engine/generate-provider-schema";
-import { SCHEMA_TABLE, schemaFacts, withProviderDefaults } from "../../tools/engine/provider-schema";
+import { SCHEMA_TABLE, schemaFacts, withProviderDefaults } from "../../cli/src/engine/provider-schema";
 import { REPO, plan } from "../support/plan-cli";
 
 describe("provider defaults and computed inputs, from the @pulumi/aws SDK", function () {

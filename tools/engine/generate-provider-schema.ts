@@ -1,12 +1,12 @@
 /**
- * Writes tools/engine/aws-provider-schema.json from the installed @pulumi/aws SDK's declarations
+ * Writes cli/src/engine/aws-provider-schema.json from the installed @pulumi/aws SDK's declarations
  * (`npm run providers:schema`); see provider-schema.ts for what each entry means. Separate from it
  * so the gate's hot path never loads TypeScript.
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
-import { PACK_READS, ResourceSchemaFacts, SCHEMA_TABLE } from "./provider-schema";
+import { PACK_READS, ResourceSchemaFacts, SCHEMA_TABLE } from "../../cli/src/engine/provider-schema";
 
 /** `aws:lambda/function:Function` → node_modules/@pulumi/aws/lambda/function.d.ts and class `Function`. */
 function declarationOf(type: string): { file: string; className: string } {
