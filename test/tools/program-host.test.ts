@@ -156,6 +156,26 @@ describe("the gate runs programs as the CLI's Node.js host does", function () {
         });
     });
 
+    it("refuses, in one line, a program that imports another copy of @pulumi/pulumi than the gate's (its resources would bypass the mocks)", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "polyarch-other-sdk-"));
+        try {
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: other-sdk\nruntime: nodejs\n");
+            fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config: {}\n");
+            fs.writeFileSync(path.join(dir, "index.js"), "const pulumi = require(\"@pulumi/pulumi\");\nmodule.exports = { sdk: pulumi.version };\n");
+            const sdk = path.join(dir, "node_modules", "@pulumi", "pulumi");
+            fs.mkdirSync(sdk, { recursive: true });
+            fs.writeFileSync(path.join(sdk, "package.json"), JSON.stringify({ name: "@pulumi/pulumi", version: "3.200.0", main: "index.js" }));
+            fs.writeFileSync(path.join(sdk, "index.js"), "exports.version = \"3.200.0\";\n");
+            const { status, stdout, stderr } = plan("--project", dir, "--json");
+            assert.equal(status, 3, stderr);
+            assert.equal(stdout, "");
+            assert.equal(said(stderr).length, 1, stderr);
+            assert.match(said(stderr)[0], /^error: the program's @pulumi\/pulumi \(3\.200\.0, .*other-sdk-.*\) is not the one polyarch runs it with \(3\.270\.0, .*\), so its resources would never reach the gate: install @polyarch\/cli in the project/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     describe("a program that calls the cloud itself (issue 27: exit 3, one line)", () => {
         // Loopback's discard port refuses the connection: nothing can leave this machine.
         // (NODE_NO_WARNINGS: the AWS SDK warns on Node 20, which runs the suite on this machine only.)

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
+import * as fs from "fs";
 import * as path from "path";
 import { pathToFileURL } from "url";
 import { mockCallResult, mockResourceOutputs } from "../mock-outputs";
@@ -8,6 +9,7 @@ import { EngineError } from "../engine/urn";
 import { PriorState } from "../engine/prior-state";
 import { StackFile } from "../stack-file";
 import { describeProgramFailure, typeScriptLoader } from "./program-failure";
+import { ProgramError } from "./program-error";
 
 const mocks: pulumi.runtime.Mocks = {
     newResource: (args) => mockResourceOutputs(args.type, args.name, args.inputs),
@@ -67,6 +69,7 @@ let esmRuns = 0;
  */
 export async function runProgramUnderMocks(entry: string, project: string, stackFile: StackFile, preview = false,
     onRecorded?: (resource: RecordedResource) => void, host: ProgramHost = {}): Promise<ProgramRun> {
+    oneSdk(path.resolve(host.workingDirectory ?? path.dirname(entry)));
     const monitor = installRecordingMocks(mocks, project, stackFile.stack, preview, { defaultProviderConfig: stackFile.config, onRecorded, prior: host.prior });
     pulumi.runtime.setAllConfig(stackFile.config, stackFile.secretKeys);
     const resolved = require.resolve(path.resolve(entry));
@@ -280,4 +283,27 @@ function captureLog(logs: ProgramLog[]): () => void {
     log.warn = keep("warning");
     log.error = keep("error");
     return () => Object.assign(log, original);
+}
+
+/**
+ * The program must import the @pulumi/pulumi the gate installs its mocks in: with another copy its
+ * resources would go to a monitor that is not there, and the plan would miss them. One copy is what
+ * installing @polyarch/cli in the project gives (`@pulumi/pulumi` is its peer dependency), as the
+ * Pulumi CLI's host loads the project's own. A program that cannot resolve it at all fails on its
+ * own import, which program-failure.ts explains.
+ */
+function oneSdk(workingDirectory: string): void {
+    const manifest = (file: string) => ({ file: fs.realpathSync(file), version: (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version });
+    let theirs: { file: string; version: string };
+    try {
+        theirs = manifest(require.resolve("@pulumi/pulumi/package.json", { paths: [workingDirectory] }));
+    } catch {
+        return;
+    }
+    const ours = manifest(require.resolve("@pulumi/pulumi/package.json"));
+    if (theirs.file !== ours.file) {
+        throw new ProgramError(`the program's @pulumi/pulumi (${theirs.version}, ${path.dirname(theirs.file)}) is not the one polyarch runs it with ` +
+            `(${ours.version}, ${path.dirname(ours.file)}), so its resources would never reach the gate: install @polyarch/cli in the project ` +
+            "(`npm install --save-dev @polyarch/cli`), where it shares the project's @pulumi/pulumi");
+    }
 }
