@@ -6,32 +6,12 @@
  */
 import * as path from "path";
 import { StateFileError, readStateDocument } from "./engine/state-document";
-import { CommandSpec, UsageError, helpText, invocationDirectory, parseCommandLine, runCommand, usageLine, writeAll } from "./command";
+import { UsageError, helpText, invocationDirectory, parseCommandLine, runCommand, usageLine, writeAll } from "./command";
+import { AUDIT } from "./specs";
 import { runAudit } from "./policy-gate/audit";
 import { InputError } from "./input-error";
 import { renderHuman, styleFor } from "./policy-gate/render";
 
-export const AUDIT: CommandSpec = {
-    name: "audit",
-    summary: "Check a deployed stack's state (`pulumi stack export`) with the bundled pack, offline",
-    description: "Check what a stack has already deployed: run the bundled policy pack over the state file `pulumi stack export`\n" +
-        "writes, as `pulumi policy analyze --file` does, with no cloud account. --registry also reads every deployed\n" +
-        "image's platforms from its registry (ECR with your AWS credentials).",
-    synopsis: "FILE [flags]",
-    flags: [
-        { name: "stack", short: "s", value: "NAME", description: "the stack, for the pack's config/NAME.json (default: the stack the state's URNs name)" },
-        { name: "registry", description: "read every deployed image from its registry" },
-        { name: "policy-pack-config", value: "FILE", description: "the bundled pack's JSON config" },
-        { name: "json", description: "print the report as one JSON document" },
-    ],
-    exitCodes: [
-        [0, "no mandatory diagnostic"],
-        [1, "at least one mandatory diagnostic"],
-        [2, "bad usage, or a bad state or config file (one line naming it)"],
-        [3, "the pack could not run"],
-    ],
-    examples: ["pulumi stack export --stack prod > prod.json && polyarch audit prod.json --registry"],
-};
 
 export async function main(argv: string[]): Promise<number> {
     let values: { registry?: boolean; json?: boolean; "policy-pack-config"?: string; stack?: string };

@@ -1,24 +1,22 @@
 /**
  * `polyarch`: the command line. Each command is a module of its own (plan.ts, audit.ts,
- * images/verify.ts), loaded only when it runs, so `polyarch audit` never loads the gate's program
- * runner, nor `--help` any of them.
+ * images/verify.ts), loaded only when it runs; their flags and help are in specs.ts, so
+ * `polyarch --help` loads none of them, and `polyarch audit` never loads the gate's program runner.
  */
 import { CommandSpec, runCommand, writeAll } from "./command";
 import { didYouMean } from "./did-you-mean";
+import { AUDIT, PLAN, VERIFY_IMAGES } from "./specs";
 
 interface Command {
-    spec(): CommandSpec;
+    spec: CommandSpec;
     main(argv: string[]): Promise<number>;
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const COMMANDS: Record<string, Command> = {
-    plan: { spec: () => (require("./plan") as typeof import("./plan")).PLAN, main: (argv) => (require("./plan") as typeof import("./plan")).main(argv) },
-    audit: { spec: () => (require("./audit") as typeof import("./audit")).AUDIT, main: (argv) => (require("./audit") as typeof import("./audit")).main(argv) },
-    "verify-images": {
-        spec: () => (require("./images/verify") as typeof import("./images/verify")).VERIFY_IMAGES,
-        main: (argv) => (require("./images/verify") as typeof import("./images/verify")).main(argv),
-    },
+    plan: { spec: PLAN, main: (argv) => (require("./plan") as typeof import("./plan")).main(argv) },
+    audit: { spec: AUDIT, main: (argv) => (require("./audit") as typeof import("./audit")).main(argv) },
+    "verify-images": { spec: VERIFY_IMAGES, main: (argv) => (require("./images/verify") as typeof import("./images/verify")).main(argv) },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -40,7 +38,7 @@ export function rootHelp(): string {
         "  polyarch [command]",
         "",
         "Available Commands:",
-        ...names.map((name) => `  ${name.padEnd(width)}   ${COMMANDS[name].spec().summary}`),
+        ...names.map((name) => `  ${name.padEnd(width)}   ${COMMANDS[name].spec.summary}`),
         "",
         "Flags:",
         "  -h, --help      help for polyarch",

@@ -16,41 +16,10 @@ import { renderHuman, styleFor } from "./policy-gate/render";
 import { costJson } from "./cost/cost-json";
 import { livePricesOrTable, tablePrices } from "./cost/live-prices";
 import { renderMarkdown } from "./report/markdown";
-import { CommandSpec, FlagValues, UsageError, helpText, invocationDirectory, parseCommandLine, runCommand, usageLine, writeAll } from "./command";
+import { FlagValues, UsageError, helpText, invocationDirectory, parseCommandLine, runCommand, usageLine, writeAll } from "./command";
+import { PLAN } from "./specs";
 import { PackChoice, packChoices } from "./pack-choice";
 
-export const PLAN: CommandSpec = {
-    name: "plan",
-    summary: "Run a project's program offline under the policy packs, as `pulumi preview --policy-pack` would",
-    description: "Run a Pulumi project's program offline, under Pulumi's mocks, and check it with the policy packs as the engine\n" +
-        "does during `pulumi preview --policy-pack` (or `pulumi up` with --update): no cloud account, no Pulumi CLI.\n" +
-        "Prints each workload's image platform and compute architecture, what it costs on each architecture, every\n" +
-        "diagnostic, and PASS or FAIL. The bundled polyarch pack runs unless --policy-pack names the packs to run.",
-    synopsis: "[flags]",
-    flags: [
-        { name: "project", value: "DIR", description: "the Pulumi project (default: the nearest folder holding Pulumi.yaml, from here up)" },
-        { name: "stack", short: "s", value: "NAME", description: "the stack whose Pulumi.<NAME>.yaml the program runs with (default: the project's only stack, else dev)" },
-        { name: "update", description: "analyze as `pulumi up` sends it, outputs known, instead of as a preview" },
-        { name: "state", value: "FILE", description: "the deployed stack's `pulumi stack export`: plan the preview of an update of it" },
-        { name: "registry", description: "run the registry rules against the registries themselves (ECR with your AWS credentials)" },
-        { name: "policy-pack", value: "DIR", multiple: true, description: "run this policy pack instead of the bundled one; `polyarch` names the bundled pack" },
-        { name: "policy-pack-config", value: "FILE", multiple: true, description: "the JSON config of the pack of the corresponding --policy-pack (of the bundled pack without one)" },
-        { name: "prices", value: "table|live", description: "the cost estimate's prices: the dated table (default) or the AWS Price List API" },
-        { name: "json", description: "print the report as one JSON document" },
-        { name: "markdown", description: "print the report as Markdown (a pull request's summary)" },
-    ],
-    exitCodes: [
-        [0, "no mandatory diagnostic"],
-        [1, "at least one mandatory diagnostic"],
-        [2, "bad usage, or a bad flag, project file, stack config or policy config (one line naming it)"],
-        [3, "the program failed or cannot run here (another language, a call to the cloud), the preview failed, or the gate could not run"],
-    ],
-    examples: [
-        "polyarch plan --stack dev",
-        "polyarch plan --project ../billing --stack prod --markdown >> \"$GITHUB_STEP_SUMMARY\"",
-        "polyarch plan --policy-pack polyarch --policy-pack ./our-pack --policy-pack-config prod.json --policy-pack-config ours.json",
-    ],
-};
 
 export interface PlanArgs {
     /** Undefined: the project's only stack, else `dev` (stack-file.ts defaultStack). */

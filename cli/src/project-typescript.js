@@ -53,12 +53,15 @@ function compile(scope, source, filename) {
 // this one (this repository's own loader, tools/register-cached-ts.js), or fails as Node would.
 const previousHandler = require.extensions[".ts"];
 require.extensions[".ts"] = function loadProjectTypeScript(module, filename) {
-    const scope = scopeOf(filename);
-    if (scope === undefined || filename.includes(`${path.sep}node_modules${path.sep}`)) {
+    const inNodeModules = filename.includes(`${path.sep}node_modules${path.sep}`);
+    // A file of no running project (a monorepo's ../shared/tags.ts) compiles as run.js's ts-node
+    // compiles every file outside node_modules: with the running project's options.
+    const scope = inNodeModules ? undefined : scopeOf(filename) ?? (previousHandler === undefined ? projectScopes[0] : undefined);
+    if (scope === undefined) {
         if (previousHandler !== undefined) {
             return previousHandler(module, filename);
         }
-        throw new Error(`${filename}: TypeScript outside the project being planned is not compiled`);
+        throw new Error(`${filename}: TypeScript ${inNodeModules ? "inside node_modules" : "outside a running project"} is not compiled (as under ts-node)`);
     }
     module._compile(compile(scope, fs.readFileSync(filename, "utf8"), filename), filename);
 };
@@ -108,9 +111,13 @@ function cacheDirectory(root) {
 function useProjectTsconfig(projectRoot, tsconfig) {
     const text = tsconfig === undefined ? "" : fs.readFileSync(tsconfig, "utf8");
     const parsed = tsconfig === undefined ? {} : require("typescript").parseConfigFileTextToJson(tsconfig, text).config ?? {};
+    // run.js's defaults under the project's own options (TypeScript >= 4.7: module nodenext).
+    const own = { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: true, ...parsed.compilerOptions };
     // Always CommonJS out (an ES module package's TypeScript too, which run-program.ts then reads as
-    // one): the project's `module` decides how the CLI's ts-node loads it, not what runs here.
-    const compilerOptions = { target: "ES2020", sourceMap: true, ...parsed.compilerOptions, module: "commonjs", moduleResolution: "node10" };
+    // one): the project's `module` decides how the CLI's ts-node loads it, not what runs here. What
+    // that `module` implies must survive the switch: node16/node18/nodenext turn esModuleInterop on.
+    const impliesInterop = /^node(16|18|20|next)$/i.test(String(own.module)) && own.esModuleInterop === undefined;
+    const compilerOptions = { ...own, ...(impliesInterop ? { esModuleInterop: true } : {}), module: "commonjs", moduleResolution: "node10" };
     const root = path.resolve(projectRoot) + path.sep;
     const scope = {
         root,

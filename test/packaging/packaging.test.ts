@@ -197,13 +197,16 @@ import * as catalog from "@polyarch/components/platform";`));
             // Its own options: without its esModuleInterop, `import path from "path"` is undefined at run time.
             write(path.join(app, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, target: "es2022", module: "commonjs", esModuleInterop: true } }));
             write(path.join(app, "app", "Dockerfile"), "FROM public.ecr.aws/lambda/nodejs:22\nCOPY index.js ${LAMBDA_TASK_ROOT}\nCMD [\"index.handler\"]\n");
+            // A monorepo's shared TypeScript outside the project's folder, compiled as ts-node compiles it: with the project's options.
+            write(path.join(project, "shared", "tags.ts"), "export const tagsFor = (owner: string, project: string): Record<string, string> => ({ owner, project });\n");
             write(path.join(app, "index.ts"), `import * as aws from "@pulumi/aws";
 import * as dockerbuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import path from "path";
+import { tagsFor } from "../shared/tags";
 
 const owner: string = new pulumi.Config().require("owner");
-const repo = new aws.ecr.Repository("app", { imageTagMutability: "IMMUTABLE", tags: { owner, project: path.basename(__dirname) } });
+const repo = new aws.ecr.Repository("app", { imageTagMutability: "IMMUTABLE", tags: tagsFor(owner, path.basename(__dirname)) });
 // Built on an x86 runner for an arm64 (Graviton) Lambda: the classic mistake.
 const image = new dockerbuild.Image("app", {
     context: { location: "./app" },

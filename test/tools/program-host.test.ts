@@ -148,6 +148,12 @@ describe("the gate runs programs as the CLI's Node.js host does", function () {
                 "the resource class's declared outputs survive construction under target es2020");
         });
 
+        it("keeps what a tsconfig.json's module implies when it compiles to CommonJS (nodenext: esModuleInterop)", () => {
+            const report = json(plan("--project", fixture("host-nodenext"), "--json"));
+            const bucket = report.resources.find((r) => r.type === "aws:s3/bucket:Bucket") as { inputs?: Record<string, unknown> } | undefined;
+            assert.deepEqual(bucket?.inputs?.tags, { project: "host-nodenext" });
+        });
+
         it("refuses a project whose runtime is not nodejs, in one line", () => {
             const { status, stdout, stderr } = plan("--project", fixture("host-python"), "--json");
             assert.equal(status, 3);
@@ -156,7 +162,14 @@ describe("the gate runs programs as the CLI's Node.js host does", function () {
         });
     });
 
-    it("refuses, in one line, a program that imports another copy of @pulumi/pulumi than the gate's (its resources would bypass the mocks)", () => {
+    it("keeps what the program prints off stdout, which is the report's (`plan --json | jq`)", () => {
+        const { status, stdout, stderr } = plan("--project", fixture("host-chatty"), "--json");
+        assert.equal(status, 0, stderr);
+        assert.equal((JSON.parse(stdout) as { stack: string }).stack, "dev");
+        assert.match(stderr, /^hello from the program$/m);
+    });
+
+    it("refuses, in one line, a program that imports another copy of @pulumi/pulumi than the gate's (its logs and internals would escape the gate)", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "polyarch-other-sdk-"));
         try {
             fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: other-sdk\nruntime: nodejs\n");
@@ -170,7 +183,7 @@ describe("the gate runs programs as the CLI's Node.js host does", function () {
             assert.equal(status, 3, stderr);
             assert.equal(stdout, "");
             assert.equal(said(stderr).length, 1, stderr);
-            assert.match(said(stderr)[0], /^error: the program's @pulumi\/pulumi \(3\.200\.0, .*other-sdk-.*\) is not the one polyarch runs it with \(3\.270\.0, .*\), so its resources would never reach the gate: install @polyarch\/cli in the project/);
+            assert.match(said(stderr)[0], /^error: the program's @pulumi\/pulumi \(3\.200\.0, .*other-sdk-.*\) is not the one polyarch runs it with \(3\.270\.0, .*\), so the gate cannot see all it does: install @polyarch\/cli in the project/);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

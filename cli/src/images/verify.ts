@@ -31,33 +31,12 @@ import { PlannedBuild, PlannedIndex, plannedImages } from "./planned-builds";
 import { checkHttpService, checkLambdaHandler } from "./run-checks";
 import { StandInRecipe, baseImages, ensureStandIns, recipeFor, registriesConf } from "./stand-in-bases";
 import { ToolchainError, ensureToolchain } from "./toolchain";
-import { CommandSpec, UsageError, helpText, invocationDirectory, parseCommandLine, runCommand, usageLine, writeAll } from "../command";
+import { UsageError, helpText, invocationDirectory, parseCommandLine, runCommand, usageLine, writeAll } from "../command";
+import { VERIFY_IMAGES } from "../specs";
 import { InputError } from "../input-error";
+import { ProgramError } from "../policy-gate/program-error";
 import { findProjectRoot, listStacks } from "../stack-file";
 
-export const VERIFY_IMAGES: CommandSpec = {
-    name: "verify-images",
-    summary: "Build every image the project's program would build, on every planned platform, and check what each holds",
-    description: "Build every docker-build Image the project's program registers, for each platform the recorded plan gives it\n" +
-        "(the same Dockerfile, context, build args and target), with a real OCI builder (buildah) and a loopback registry,\n" +
-        "then check what the registry and the image's own files say: one manifest per platform, the config's os/arch, the\n" +
-        "machine of every ELF file, a numeric non-root USER, the HEALTHCHECK, the size budget, and that the image's code\n" +
-        "runs (under qemu-user for a foreign CPU). Needs root, buildah, skopeo, qemu-user-static, debootstrap and\n" +
-        "docker-registry (installed from Debian's archive when missing); base images come from local stand-ins.",
-    synopsis: "[flags]",
-    flags: [
-        { name: "project", value: "DIR", description: "the Pulumi project (default: the nearest folder holding Pulumi.yaml, from here up)" },
-        { name: "stacks", value: "A,B", description: "the stacks whose programs are recorded (default: every Pulumi.<stack>.yaml of the project)" },
-        { name: "prove-checks", description: "also build deliberately broken variants, and fail unless each is caught" },
-    ],
-    exitCodes: [
-        [0, "every image passed"],
-        [1, "a check failed"],
-        [2, "bad usage, a missing tool, or a base image with no local stand-in"],
-        [3, "the program failed or the command could not run"],
-    ],
-    examples: ["polyarch verify-images --stacks dev", "polyarch verify-images --project ../billing --prove-checks"],
-};
 
 /**
  * Uncompressed size budgets (MB). The seeds' target for a slim runtime image is ~250 MB against a
@@ -308,6 +287,20 @@ export async function main(argv: string[]): Promise<number> {
         }
         throw error;
     }
+    // What the program would build, first: a bad stack or a failing program is said before any tool is installed.
+    process.chdir(projectRoot);
+    let planned: Awaited<ReturnType<typeof plannedImages>>;
+    try {
+        planned = await plannedImages(projectRoot, stacks);
+    } catch (error) {
+        // As the plan says them: a refused flag, file or config value exit 2, a failed program exit 3, one line each.
+        if (InputError.isInstance(error) || ProgramError.isInstance(error)) {
+            await writeAll(process.stderr, `error: ${error.message}\n`);
+            return InputError.isInstance(error) ? 2 : 3;
+        }
+        throw error;
+    }
+    const { builds, indexes } = planned;
     const log = (line: string) => process.stderr.write(`${line}\n`);
     try {
         ensureToolchain(log);
@@ -324,8 +317,6 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
     const started = Date.now();
-    process.chdir(projectRoot);
-    const { builds, indexes } = await plannedImages(projectRoot, stacks);
     const recipes = new Map<string, StandInRecipe>();
     for (const build of builds) {
         for (const base of baseImages(build.dockerfile)) {

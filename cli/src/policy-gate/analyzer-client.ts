@@ -9,8 +9,18 @@ import * as path from "path";
 import { AnalyzerResourceInput, encodeAnalyzeRequest, encodeAnalyzeStackRequest, encodeAnalyzerResource } from "./analyzer-wire";
 import { GrpcCallError, GrpcUnaryChannel } from "./grpc-unary";
 
-/** The CLI's own launcher for nodejs policy packs. */
-const RUN_POLICY_PACK = path.dirname(require.resolve("@pulumi/pulumi/cmd/run-policy-pack"));
+/**
+ * The launcher the Pulumi CLI runs a nodejs pack with: `@pulumi/pulumi/cmd/run-policy-pack` as the
+ * pack's own folder resolves it (pulumi-language-nodejs main.go, analyzer_plugin.go), this CLI's
+ * when the pack cannot resolve one.
+ */
+function launcherFor(packDir: string): string {
+    try {
+        return path.dirname(require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] }));
+    } catch {
+        return path.dirname(require.resolve("@pulumi/pulumi/cmd/run-policy-pack"));
+    }
+}
 
 /** How long one request may take: far above any real analysis (a 10k-resource AnalyzeStack takes seconds). */
 const CALL_DEADLINE_MS = Number(process.env.POLYARCH_PACK_CALL_DEADLINE_MS ?? 120_000);
@@ -106,9 +116,9 @@ export class PolicyPackProcess {
 
     /**
      * Starts the pack in `packDir` as the CLI does: run-policy-pack loads `.`, the package's `main`.
-     * @param launcher the `run-policy-pack` directory to use; default this repository's @pulumi/pulumi.
+     * @param launcher the `run-policy-pack` directory to use; default the one the pack's folder resolves.
      */
-    static async start(packDir: string, timeoutMs = 120_000, launcher = RUN_POLICY_PACK): Promise<PolicyPackProcess> {
+    static async start(packDir: string, timeoutMs = 120_000, launcher = launcherFor(packDir)): Promise<PolicyPackProcess> {
         // The engine address is unused by nodejs packs (they log through stderr); the CLI passes its own.
         const child = spawn(process.execPath, [launcher, "127.0.0.1:0", "."], {
             cwd: packDir,

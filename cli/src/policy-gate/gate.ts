@@ -34,9 +34,9 @@ export interface GateOptions {
     /** Default: the project's only stack, else `dev` (stack-file.ts defaultStack). */
     stack?: string;
     /**
-     * The policy packs, in the order the engine would run them (`--policy-pack`), each with its
-     * `--policy-pack-config` (default: the pack's `config/<stack>.json` in its sources, else its
-     * defaults). Default: the bundled polyarch pack alone.
+     * The policy packs (`--policy-pack`), in the order the report lists their findings, each with its
+     * `--policy-pack-config` (the bundled pack's default: policies/config/<stack>.json in this
+     * repository, else its defaults). Default: the bundled polyarch pack alone.
      */
     packs?: PackChoice[];
     view?: GateView;
@@ -81,8 +81,8 @@ export interface GateReport {
 }
 
 /**
- * The offline gate: validate the stack's config, run the real program under mocks while the
- * policy pack starts, then speak to the pack as the engine does during `pulumi preview
+ * The offline gate: read the project and its stack file, run the real program under mocks while
+ * the policy packs start, then speak to each pack as the engine does during `pulumi preview
  * --policy-pack` (or `pulumi up` with view "update"): ConfigureStack, GetAnalyzerInfo, Configure
  * with the reconciled config, Remediate then Analyze for every registered resource (components,
  * the Stack and providers included), and AnalyzeStack over every resource's outputs.
@@ -96,8 +96,12 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
     const stackFile = readStackFile(projectRoot, stack);
     const notices: string[] = [];
 
+    const prior = options.state === undefined ? undefined : new PriorState(options.state.resources);
+    if (prior !== undefined && view !== "preview") {
+        throw new Error("--state is for a preview (an update's preview of the deployed stack); leave out --update");
+    }
     const choices = options.packs ?? [{}];
-    const packConfigs = choices.map((choice) => stackPackConfig(choice.dir ?? BUNDLED_PACK_DIR, stack, choice.config));
+    const packConfigs = choices.map((choice) => stackPackConfig(choice.dir ?? BUNDLED_PACK_DIR, stack, choice.config, choice.dir === undefined));
 
     const packWord = choices.length === 1 ? "the policy pack" : `${choices.length} policy packs`;
     progress(`starting ${packWord} and running ${path.relative(process.cwd(), project.entry) || project.entry} for stack '${stack}' (${view})…`);
@@ -126,10 +130,6 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
         return { registered: all[0].registered, analyzed: Math.min(...all.map((c) => c.analyzed)) };
     };
     const onCounts = options.onCounts;
-    const prior = options.state === undefined ? undefined : new PriorState(options.state.resources);
-    if (prior !== undefined && view !== "preview") {
-        throw new Error("--state is for a preview (an update's preview of the deployed stack); leave out --update");
-    }
     try {
         const [run, ready] = await Promise.allSettled([
             runProgramUnderMocks(project.entry, project.name, stackFile, view === "preview", (r) => {
@@ -172,11 +172,18 @@ export async function runGate(options: GateOptions): Promise<GateReport> {
             clearInterval(ticker);
         }
         onCounts?.(countsNow());
+        // step_generator.go: the engine remediates pack by pack, each pack's output the next one's
+        // input, then analyzes the result; here each pack sees the program's own inputs.
+        if (packs.length > 1 && verdicts.some((v) => v.remediations.length > 0)) {
+            warnings.push("more than one pack runs and one remediates: the gate does not feed one pack's remediated inputs to the next, " +
+                "as the engine does, so each pack judged the program's own inputs");
+        }
 
         // step_generator.go AnalyzeResources: a stack diagnostic naming no resource of the stack
-        // belongs to the default root Stack URN. The engine asks each pack in turn for each resource,
-        // then each pack for the stack: the resources' findings in program order, each resource's
-        // in the packs' order (Array.prototype.sort is stable), then the stack's pack by pack.
+        // belongs to the default root Stack URN. The engine analyzes with every pack at once, in no
+        // set order (packs are added as they finish loading): the report lists the resources'
+        // findings in program order, each resource's in the order the packs were named (the sort
+        // is stable), then the stack's findings pack by pack.
         const known = new Set(recorded.map((r) => r.urn));
         const rootStackUrn = generateUrn(stack, project.name, "", ROOT_STACK_TYPE, `${project.name}-${stack}`);
         const rank = new Map(order.map((index, position) => [recorded[index].urn, position]));

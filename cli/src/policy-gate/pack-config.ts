@@ -83,14 +83,15 @@ export interface StackPackConfig {
 }
 
 /**
- * `--policy-pack-config`, else `<pack>/config/<stack>.json` when it exists in the pack's sources
- * (this repository's policies/config/dev.json for its dev stack), else the pack's defaults. An
- * installed pack's config/ holds its authors' stacks, not the project's: never read for it.
+ * `--policy-pack-config`, else, for the bundled pack run from this repository's sources,
+ * `policies/config/<stack>.json` when it exists, else the pack's defaults. The engine reads a
+ * config only when `--policy-pack-config` names one (update.go), so another pack never gets one
+ * unasked, nor the installed bundled pack, whose config/ holds its authors' stacks.
  */
-export function stackPackConfig(packDir: string, stack: string, explicit?: string): StackPackConfig {
+export function stackPackConfig(packDir: string, stack: string, explicit?: string, bundled = true): StackPackConfig {
     const defaultFile = path.join(packDir, "config", `${stack}.json`);
-    const installed = fs.realpathSync(packDir).split(path.sep).includes("node_modules");
-    const file = explicit ?? (!installed && fs.existsSync(defaultFile) ? defaultFile : undefined);
+    const fromSources = bundled && !fs.realpathSync(packDir).split(path.sep).includes("node_modules");
+    const file = explicit ?? (fromSources && fs.existsSync(defaultFile) ? defaultFile : undefined);
     return file === undefined
         ? { source: "pack defaults", usedPackDefaults: true }
         : { file, raw: readJsonFile(file), source: path.relative(process.cwd(), file) || file, usedPackDefaults: false };

@@ -82,6 +82,7 @@ export async function runProgramUnderMocks(entry: string, project: string, stack
     const restoreStackTraces = stackTracesOff();
     const logs: ProgramLog[] = [];
     const restoreLog = captureLog(logs);
+    const restoreStdout = stdoutToStderr();
     // Pulumi's language host runs the program in its working directory (run.js: `process.chdir(pwd)`).
     process.chdir(host.workingDirectory ?? previousDirectory);
     try {
@@ -125,6 +126,7 @@ export async function runProgramUnderMocks(entry: string, project: string, stack
         process.chdir(previousDirectory);
         restoreStackTraces();
         restoreLog();
+        restoreStdout();
         dropProjectTsconfig();
         monitor.close();
     }
@@ -286,11 +288,14 @@ function captureLog(logs: ProgramLog[]): () => void {
 }
 
 /**
- * The program must import the @pulumi/pulumi the gate installs its mocks in: with another copy its
- * resources would go to a monitor that is not there, and the plan would miss them. One copy is what
- * installing @polyarch/cli in the project gives (`@pulumi/pulumi` is its peer dependency), as the
- * Pulumi CLI's host loads the project's own. A program that cannot resolve it at all fails on its
- * own import, which program-failure.ts explains.
+ * The program must import the @pulumi/pulumi the gate works in, at a version the gate was built
+ * for: the recording monitor replaces a field of the SDK's internal state, and the log capture and
+ * the stack-trace switch patch that copy's modules. Another copy shares the global state but not
+ * the patches (its `pulumi.log` would print into the report), and another version may keep its
+ * state elsewhere, leaving the plan without the program's resources. One copy at a known version
+ * is what installing @polyarch/cli in the project gives (`@pulumi/pulumi` is its peer
+ * dependency), as the Pulumi CLI's host loads the project's own. A program that cannot resolve it
+ * at all fails on its own import, which program-failure.ts explains.
  */
 function oneSdk(workingDirectory: string): void {
     const manifest = (file: string) => ({ file: fs.realpathSync(file), version: (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version });
@@ -303,7 +308,28 @@ function oneSdk(workingDirectory: string): void {
     const ours = manifest(require.resolve("@pulumi/pulumi/package.json"));
     if (theirs.file !== ours.file) {
         throw new ProgramError(`the program's @pulumi/pulumi (${theirs.version}, ${path.dirname(theirs.file)}) is not the one polyarch runs it with ` +
-            `(${ours.version}, ${path.dirname(ours.file)}), so its resources would never reach the gate: install @polyarch/cli in the project ` +
+            `(${ours.version}, ${path.dirname(ours.file)}), so the gate cannot see all it does: install @polyarch/cli in the project ` +
             "(`npm install --save-dev @polyarch/cli`), where it shares the project's @pulumi/pulumi");
     }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const needed = (require("../../package.json") as { peerDependencies: Record<string, string> }).peerDependencies["@pulumi/pulumi"];
+    // @pulumi/pulumi's own semver (a dependency of it).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const semver = require(require.resolve("semver", { paths: [path.dirname(ours.file)] })) as { satisfies(version: string, range: string): boolean };
+    if (!semver.satisfies(ours.version, needed)) {
+        throw new ProgramError(`the project's @pulumi/pulumi is ${ours.version}; polyarch runs programs with ${needed} (its peer dependency): ` +
+            `upgrade it (\`npm install @pulumi/pulumi@"${needed}"\`)`);
+    }
+}
+
+/**
+ * What the program prints goes to stderr while it runs, as the Pulumi CLI shows a program's output
+ * among its diagnostics: stdout is the report's (`polyarch plan --json | jq`).
+ */
+function stdoutToStderr(): () => void {
+    const write = process.stdout.write;
+    process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+    return () => {
+        process.stdout.write = write;
+    };
 }
