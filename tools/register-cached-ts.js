@@ -11,6 +11,7 @@
 const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
+const { cachedCompile } = require("../cli/src/compile-cache.js");
 
 const ROOT = path.resolve(__dirname, "..");
 const TSCONFIG = path.join(ROOT, "tsconfig.json");
@@ -28,24 +29,10 @@ let service;
 function compile(source, filename) {
     const key = crypto.createHash("sha256").update(salt).update("\0")
         .update(filename).update("\0").update(source).digest("hex");
-    const cached = path.join(CACHE, key.slice(0, 2), `${key}.js`);
-    try {
-        return fs.readFileSync(cached, "utf8");
-    } catch {
-        // Not compiled yet.
-    }
-    service ??= require("ts-node").create({ transpileOnly: true, project: TSCONFIG });
-    const output = service.compile(source, filename);
-    try {
-        // Write then rename: a parallel process never reads half a file.
-        fs.mkdirSync(path.dirname(cached), { recursive: true });
-        const partial = `${cached}.${process.pid}.tmp`;
-        fs.writeFileSync(partial, output);
-        fs.renameSync(partial, cached);
-    } catch {
-        // A read-only checkout still runs, compiling each time.
-    }
-    return output;
+    return cachedCompile(CACHE, key, () => {
+        service ??= require("ts-node").create({ transpileOnly: true, project: TSCONFIG });
+        return service.compile(source, filename);
+    });
 }
 
 // Node 22.8+ (what users and the workflows run): V8's compile cache for every module this process

@@ -13,6 +13,7 @@ const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
 const Module = require("module");
+const { cachedCompile } = require("./compile-cache.js");
 
 /** The projects running now (a scope per `useProjectTsconfig`), innermost first. */
 const projectScopes = [];
@@ -27,26 +28,12 @@ function compile(scope, source, filename) {
     scope.versions ??= versions();
     const key = crypto.createHash("sha256").update(scope.versions).update("\0").update(scope.salt).update("\0")
         .update(filename).update("\0").update(source).digest("hex");
-    const cached = path.join(scope.cache, key.slice(0, 2), `${key}.js`);
-    try {
-        return fs.readFileSync(cached, "utf8");
-    } catch {
-        // Not compiled yet.
-    }
-    scope.service ??= require("ts-node").create({
-        transpileOnly: true, ...(scope.tsconfig === undefined ? { skipProject: true } : { project: scope.tsconfig }), compilerOptions: scope.compilerOptions,
+    return cachedCompile(scope.cache, key, () => {
+        scope.service ??= require("ts-node").create({
+            transpileOnly: true, ...(scope.tsconfig === undefined ? { skipProject: true } : { project: scope.tsconfig }), compilerOptions: scope.compilerOptions,
+        });
+        return scope.service.compile(source, filename);
     });
-    const output = scope.service.compile(source, filename);
-    try {
-        // Write then rename: a parallel process never reads half a file.
-        fs.mkdirSync(path.dirname(cached), { recursive: true });
-        const partial = `${cached}.${process.pid}.tmp`;
-        fs.writeFileSync(partial, output);
-        fs.renameSync(partial, cached);
-    } catch {
-        // A read-only project still runs, compiling each time.
-    }
-    return output;
 }
 
 // A project's file is compiled with its scope; anything else goes to the handler installed before
