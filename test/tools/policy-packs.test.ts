@@ -67,6 +67,17 @@ describe("policy packs: the bundled one, others instead or beside it", function 
             assert.ok(report.diagnostics.every((d) => d.policyPack === undefined), "one pack: diagnostics as before, without policyPack");
         });
 
+        it("warns that remediations are not chained from pack to pack when more than one pack runs and one remediates", () => {
+            const engineProject = ["--project", "test/fixtures/engine-project", "--stack", "conformance", "--json"];
+            const warning = /^warning: more than one pack runs and one remediates: the gate does not feed one pack's remediated inputs to the next/m;
+            const both = plan(...engineProject, "--policy-pack", "polyarch", "--policy-pack", "test/fixtures/remediating-pack");
+            assert.ok([0, 1].includes(both.status as number), both.stderr);
+            assert.match(both.stderr, warning);
+            assert.ok((JSON.parse(both.stdout) as { remediations: unknown[] }).remediations.length > 0);
+            const alone = plan(...engineProject, "--policy-pack", "test/fixtures/remediating-pack");
+            assert.doesNotMatch(alone.stderr, warning, "one pack: nothing to chain");
+        });
+
         it("refuses unpaired configs with exit 2 and Pulumi's words, nothing run", () => {
             const run = plan(...mismatch, "--policy-pack", "polyarch", "--policy-pack", OTHER, "--policy-pack-config", "policies/config/dev.json");
             assert.equal(run.status, 2);
