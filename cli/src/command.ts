@@ -140,6 +140,7 @@ export function runCommand(command: (argv: string[]) => Promise<number>, argv: s
         process.once(signal, () => process.exit(130));
     }
     command(argv).then((code) => process.exit(code), (error) => {
-        writeAll(process.stderr, `error: ${String(error)}\n`).finally(() => process.exit(3));
+        // One line: its first (a missing module's "Require stack" and a stack trace are not for users).
+        writeAll(process.stderr, `error: ${String(error).split("\n")[0]}\n`).finally(() => process.exit(3));
     });
 }

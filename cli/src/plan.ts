@@ -19,6 +19,7 @@ import { renderMarkdown } from "./report/markdown";
 import { FlagValues, UsageError, helpText, invocationDirectory, parseCommandLine, runCommand, usageLine, writeAll } from "./command";
 import { PLAN } from "./specs";
 import { PackChoice, packChoices } from "./pack-choice";
+import { findProjectRoot } from "./stack-file";
 
 
 export interface PlanArgs {
@@ -149,7 +150,8 @@ export async function main(argv: string[], gate: Pick<GateOptions, "onPackClosed
         try {
             const state = args.state === undefined ? undefined : readStateDocument(args.state);
             report = await runGate({
-                projectDir: args.project, stack: args.stack, packs: args.packs, onProgress: progress,
+                // Without --project, the project is found from where the command was typed, up.
+                projectDir: args.project ?? findProjectRoot(invocationDirectory()), stack: args.stack, packs: args.packs, onProgress: progress,
                 onCounts: (counts) => {
                     // The root Stack registers before the program's module loads.
                     if (counts.registered > 1) {

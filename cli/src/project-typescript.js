@@ -5,8 +5,8 @@
  * tsutils.js `loadTypeScriptCompilerOptions` reads them: that file only, no `extends`), so target
  * ES2020 unless the project says otherwise; without a tsconfig.json, those defaults alone. Type
  * checking is left out, as everywhere in the gate. Each compiled file is kept in the project's
- * `node_modules/.cache/polyarch-ts`, keyed by path, source, options and versions, so a second plan
- * compiles nothing. Plain JavaScript: it runs before anything can compile TypeScript.
+ * `node_modules/.cache/polyarch-ts`, keyed by path, source, options (the tsconfig.json and what it
+ * extends) and versions, so a second plan compiles nothing. Plain JavaScript: it runs before anything can compile TypeScript.
  */
 "use strict";
 const crypto = require("crypto");
@@ -91,13 +91,43 @@ function cacheDirectory(root) {
 }
 
 /**
+ * The text of a tsconfig.json and of every file it `extends`, transitively (a relative path, or a
+ * package's file as Node resolves it): what the compiled output depends on, for the cache's key.
+ * A file that cannot be read adds its name alone (ts-node reports it when it compiles).
+ */
+function configChain(file, seen = new Set()) {
+    if (seen.has(file)) {
+        return "";
+    }
+    seen.add(file);
+    let text;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch {
+        return `\0${file}`;
+    }
+    const parsed = require("typescript").parseConfigFileTextToJson(file, text).config ?? {};
+    const bases = parsed.extends === undefined ? [] : [].concat(parsed.extends);
+    return [text, ...bases.map((base) => {
+        let resolved;
+        try {
+            resolved = require.resolve(/^\.\.?\//.test(base) && !base.endsWith(".json") ? `${base}.json` : base, { paths: [path.dirname(file)] });
+        } catch {
+            resolved = path.resolve(path.dirname(file), base);
+        }
+        return configChain(resolved, seen);
+    })].join("\0");
+}
+
+/**
  * Compiles the files under `projectRoot` as the CLI's ts-node would for that project, with its
  * tsconfig.json when it has one (`tsconfig`), run.js's defaults when not. Returns the function that
  * stops it; files already loaded stay as they were compiled.
  */
 function useProjectTsconfig(projectRoot, tsconfig) {
-    const text = tsconfig === undefined ? "" : fs.readFileSync(tsconfig, "utf8");
-    const parsed = tsconfig === undefined ? {} : require("typescript").parseConfigFileTextToJson(tsconfig, text).config ?? {};
+    const parsed = tsconfig === undefined ? {} : require("typescript").parseConfigFileTextToJson(tsconfig, fs.readFileSync(tsconfig, "utf8")).config ?? {};
+    // The key: this file and what it extends (ts-node reads them all).
+    const text = tsconfig === undefined ? "" : configChain(tsconfig);
     // run.js's defaults under the project's own options (TypeScript >= 4.7: module nodenext).
     const own = { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: true, ...parsed.compilerOptions };
     // Always CommonJS out (an ES module package's TypeScript too, which run-program.ts then reads as

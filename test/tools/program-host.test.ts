@@ -148,6 +148,27 @@ describe("the gate runs programs as the CLI's Node.js host does", function () {
                 "the resource class's declared outputs survive construction under target es2020");
         });
 
+        it("compiles again when a file the tsconfig.json extends changes (the compiled-file cache's key)", () => {
+            const dir = fs.mkdtempSync(path.join(REPO, "test", "fixtures", "tmp-extends-"));
+            try {
+                fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: extends-chain\nruntime: nodejs\n");
+                fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config:\n  aws:region: us-west-2\n");
+                fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ extends: "./base", compilerOptions: { module: "commonjs" } }));
+                fs.writeFileSync(path.join(dir, "index.ts"), "import * as aws from \"@pulumi/aws\";\nimport path from \"path\";\n" +
+                    "export const bucket = new aws.s3.Bucket(\"b\", { tags: { project: path.basename(__dirname) } }).id;\n");
+                const base = (interop: boolean) => fs.writeFileSync(path.join(dir, "base.json"), JSON.stringify({ compilerOptions: { esModuleInterop: interop } }));
+                base(true);
+                const first = plan("--project", dir, "--json");
+                assert.equal(first.status, 0, first.stderr);
+                base(false);
+                const second = plan("--project", dir, "--json");
+                assert.equal(second.status, 3, "without esModuleInterop the default import is undefined: compiled anew, not read from the cache");
+                assert.match(said(second.stderr)[0], /Cannot read properties of undefined \(reading 'basename'\)/);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
+
         it("keeps what a tsconfig.json's module implies when it compiles to CommonJS (nodenext: esModuleInterop)", () => {
             const report = json(plan("--project", fixture("host-nodenext"), "--json"));
             const bucket = report.resources.find((r) => r.type === "aws:s3/bucket:Bucket") as { inputs?: Record<string, unknown> } | undefined;
