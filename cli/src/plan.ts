@@ -1,8 +1,8 @@
 /**
  * `polyarch plan` (`npm run plan` here): the offline plan and policy gate. Runs a Pulumi project's
  * real program for a stack under Pulumi's mocks, as a preview (or, with --update, as `pulumi up`
- * would once outputs are known), starts the policy packs with the CLI's own launcher and speaks to
- * them as the engine does, then prints each workload's image platform and compute architecture,
+ * would once outputs are known), starts the policy packs as the Pulumi CLI starts them and speaks
+ * to them as the engine does, then prints each workload's image platform and compute architecture,
  * what it costs, and the verdict.
  */
 import * as path from "path";
@@ -20,7 +20,7 @@ import { FlagValues, UsageError, helpText, invocationDirectory, parseCommandLine
 import { PLAN } from "./specs";
 import { PackChoice, packChoices } from "./pack-choice";
 import { findProjectRoot } from "./stack-file";
-
+import { pulumiSemver } from "./pulumi-semver";
 
 export interface PlanArgs {
     /** Undefined: the project's only stack, else `dev` (stack-file.ts defaultStack). */
@@ -53,11 +53,7 @@ export function nodeVersionWarning(version: string = process.versions.node): str
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const sdk = require("@pulumi/pulumi/package.json") as { version: string; engines?: { node?: string } };
     const range = sdk.engines?.node;
-    // @pulumi/pulumi's own semver (what run.js checks `engines` with).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const semver = require(require.resolve("semver", { paths: [path.dirname(require.resolve("@pulumi/pulumi/package.json"))] })) as {
-        satisfies(version: string, range: string): boolean; minVersion(range: string): { major: number } | null;
-    };
+    const semver = pulumiSemver();
     if (range === undefined || semver.satisfies(version, range)) {
         return undefined;
     }

@@ -10,6 +10,7 @@ import { PriorState } from "../engine/prior-state";
 import { StackFile } from "../stack-file";
 import { describeProgramFailure, typeScriptLoader } from "./program-failure";
 import { ProgramError } from "./program-error";
+import { pulumiSemver } from "../pulumi-semver";
 
 const mocks: pulumi.runtime.Mocks = {
     newResource: (args) => mockResourceOutputs(args.type, args.name, args.inputs),
@@ -313,10 +314,7 @@ function oneSdk(workingDirectory: string): void {
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const needed = (require("../../package.json") as { peerDependencies: Record<string, string> }).peerDependencies["@pulumi/pulumi"];
-    // @pulumi/pulumi's own semver (a dependency of it).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const semver = require(require.resolve("semver", { paths: [path.dirname(ours.file)] })) as { satisfies(version: string, range: string): boolean };
-    if (!semver.satisfies(ours.version, needed)) {
+    if (!pulumiSemver().satisfies(ours.version, needed)) {
         throw new ProgramError(`the project's @pulumi/pulumi is ${ours.version}; polyarch runs programs with ${needed} (its peer dependency): ` +
             `upgrade it (\`npm install @pulumi/pulumi@"${needed}"\`)`);
     }
