@@ -14,16 +14,8 @@ import * as os from "os";
 import * as path from "path";
 import { PolicyPackProcess } from "../../cli/src/policy-gate/analyzer-client";
 import { GraphBuilder } from "../support/graph";
-
-const REPO = path.resolve(__dirname, "..", "..");
-const PINNED = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
-const COMPONENT_PINS = (JSON.parse(fs.readFileSync(path.join(REPO, "components", "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies;
-
-function npm(args: string[], cwd: string): string {
-    const result = spawnSync("npm", args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-    assert.equal(result.status, 0, `npm ${args.join(" ")} failed:\n${result.stderr}`);
-    return result.stdout;
-}
+import { assertMismatchFound, said, write, writeMismatchedTypeScriptProject } from "./foreign-project";
+import { COMPONENT_PINS, PINNED, REPO, npm, tarballs } from "./tarballs";
 
 /** `npm pack --dry-run --json` for a workspace: the files its tarball would hold. */
 function packedFiles(workspace: string): string[] {
@@ -57,20 +49,17 @@ setTimeout(() => {
 describe("packaging: the tarballs installed outside the repository", function () {
     let project: string;
     before(() => {
-        npm(["run", "build", "--workspaces"], REPO);
         project = fs.mkdtempSync(path.join(os.tmpdir(), "polyarch-outside-"));
-        const tarballs = fs.mkdtempSync(path.join(os.tmpdir(), "polyarch-tarballs-"));
-        const packed = JSON.parse(npm(["pack", "--json", "-w", "platform", "-w", "components", "-w", "policies", "-w", "cli", "--pack-destination", tarballs], REPO)) as { filename: string }[];
-        const tarball = (prefix: string) => path.join(tarballs, packed.map((p) => p.filename).find((f) => f.startsWith(prefix)) as string);
+        const tarball = tarballs();
         fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({
             name: "outside-project",
             private: true,
             dependencies: {
                 // The packages' own dependency on it ("0.2.0") is met by this one, as by npm's once it is published.
-                "@polyarch/platform": `file:${tarball("polyarch-platform-")}`,
-                "@polyarch/components": `file:${tarball("polyarch-components-")}`,
-                "polyarch-policies": `file:${tarball("polyarch-policies-")}`,
-                "@polyarch/cli": `file:${tarball("polyarch-cli-")}`,
+                "@polyarch/platform": `file:${tarball["@polyarch/platform"]}`,
+                "@polyarch/components": `file:${tarball["@polyarch/components"]}`,
+                "polyarch-policies": `file:${tarball["polyarch-policies"]}`,
+                "@polyarch/cli": `file:${tarball["@polyarch/cli"]}`,
                 "@pulumi/pulumi": PINNED.dependencies["@pulumi/pulumi"],
                 // What the foreign projects below use, as they would pin them.
                 "@pulumi/aws": COMPONENT_PINS["@pulumi/aws"],
@@ -160,12 +149,6 @@ import * as catalog from "@polyarch/components/platform";`));
             });
             return { status: result.status, stdout: result.stdout, stderr: result.stderr };
         };
-        /** What stderr says besides progress lines, notices (--json's) and the Node.js version warning. */
-        const said = (stderr: string) => stderr.split("\n").filter((line) => line !== "" && !/^(starting|analyzing|notice: |warning: Node\.js)/.test(line));
-        const write = (file: string, text: string) => {
-            fs.mkdirSync(path.dirname(file), { recursive: true });
-            fs.writeFileSync(file, text);
-        };
 
         it("is the package's bin, a file of the install", () => {
             const bin = fs.realpathSync(path.join(project, "node_modules", ".bin", "polyarch"));
@@ -191,49 +174,10 @@ import * as catalog from "@polyarch/components/platform";`));
 
         it("plans a TypeScript project with its own tsconfig.json and a mismatched Lambda: exit 1, the rule named", () => {
             const app = path.join(project, "ts-app");
-            write(path.join(app, "Pulumi.yaml"), "name: ts-app\nruntime:\n  name: nodejs\n  options:\n    typescript: true\ndescription: aws-typescript, as pulumi new makes it\n");
-            write(path.join(app, "Pulumi.dev.yaml"), "config:\n  aws:region: us-west-2\n  ts-app:owner: payments\n");
-            write(path.join(app, "package.json"), JSON.stringify({ name: "ts-app", main: "index.ts" }));
-            // Its own options: without its esModuleInterop, `import path from "path"` is undefined at run time.
-            write(path.join(app, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, target: "es2022", module: "commonjs", esModuleInterop: true } }));
-            write(path.join(app, "app", "Dockerfile"), "FROM public.ecr.aws/lambda/nodejs:22\nCOPY index.js ${LAMBDA_TASK_ROOT}\nCMD [\"index.handler\"]\n");
-            // A monorepo's shared TypeScript outside the project's folder, compiled as ts-node compiles it: with the project's options.
-            write(path.join(project, "shared", "tags.ts"), "export const tagsFor = (owner: string, project: string): Record<string, string> => ({ owner, project });\n");
-            write(path.join(app, "index.ts"), `import * as aws from "@pulumi/aws";
-import * as dockerbuild from "@pulumi/docker-build";
-import * as pulumi from "@pulumi/pulumi";
-import path from "path";
-import { tagsFor } from "../shared/tags";
-
-const owner: string = new pulumi.Config().require("owner");
-const repo = new aws.ecr.Repository("app", { imageTagMutability: "IMMUTABLE", tags: tagsFor(owner, path.basename(__dirname)) });
-// Built on an x86 runner for an arm64 (Graviton) Lambda: the classic mistake.
-const image = new dockerbuild.Image("app", {
-    context: { location: "./app" },
-    platforms: ["linux/amd64"],
-    push: true,
-    tags: [pulumi.interpolate\`\${repo.repositoryUrl}:v1\`],
-});
-const role = new aws.iam.Role("app", {
-    assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
-});
-export const fn = new aws.lambda.Function("app", {
-    packageType: "Image",
-    imageUri: pulumi.interpolate\`\${repo.repositoryUrl}@\${image.digest}\`,
-    architectures: ["arm64"],
-    role: role.arn,
-}).arn;
-`);
+            writeMismatchedTypeScriptProject(app);
             const run = polyarch(app, "plan", "--json");
-            assert.equal(run.status, 1, run.stderr);
+            assertMismatchFound(app, run);
             assert.deepEqual(said(run.stderr), [], run.stderr);
-            const report = JSON.parse(run.stdout) as { stack: string; diagnostics: { policy: string; level: string; urn: string }[]; resources: { type: string; inputs: Record<string, unknown> }[] };
-            assert.equal(report.stack, "dev", "the project's only stack");
-            const mismatch = report.diagnostics.find((d) => d.policy === "lambda-architecture-matches-image");
-            assert.equal(mismatch?.level, "mandatory");
-            assert.equal(mismatch?.urn, "urn:pulumi:dev::ts-app::aws:lambda/function:Function::app");
-            assert.deepEqual(report.resources.find((r) => r.type === "aws:ecr/repository:Repository")?.inputs.tags, { owner: "payments", project: "ts-app" },
-                "the project's config reached the program, compiled with its own tsconfig.json");
             // The terminal report names the rule too.
             const human = polyarch(app, "plan");
             assert.equal(human.status, 1);

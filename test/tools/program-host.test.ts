@@ -104,6 +104,28 @@ describe("the gate runs programs as the CLI's Node.js host does", function () {
                 fs.rmSync(project, { recursive: true, force: true });
             }
         });
+
+        it("says in one line, exit 3, that the host cannot run a project installed with Yarn Plug'n'Play", () => {
+            // What `yarn install` (Yarn 4, its default nodeLinker) leaves: a resolver, no node_modules.
+            const project = fs.mkdtempSync(path.join(os.tmpdir(), "polyarch-pnp-"));
+            try {
+                fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: pnp\nruntime: nodejs\n");
+                fs.writeFileSync(path.join(project, "Pulumi.dev.yaml"), "config: {}\n");
+                fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "pnp", packageManager: "yarn@4.18.1", dependencies: { "@pulumi/pulumi": "3.270.0" } }));
+                fs.writeFileSync(path.join(project, ".pnp.cjs"), "#!/usr/bin/env node\n/* eslint-disable */\n\"use strict\";\n");
+                fs.writeFileSync(path.join(project, "index.js"), "const pulumi = require(\"@pulumi/pulumi\");\nexports.name = pulumi.getStack();\n");
+                const { status, stdout, stderr } = plan("--project", project, "--json");
+                assert.equal(status, 3);
+                assert.equal(stdout, "");
+                assert.deepEqual(said(stderr), [
+                    `error: the project is installed with Yarn Plug'n'Play (${path.relative(REPO, path.join(project, ".pnp.cjs"))}), which Pulumi's Node.js host cannot run ` +
+                    "(it looks for @pulumi/pulumi in node_modules: \"It looks like the Pulumi SDK has not been installed\"): add `nodeLinker: node-modules` " +
+                    "to .yarnrc.yml and run `yarn install`",
+                ]);
+            } finally {
+                fs.rmSync(project, { recursive: true, force: true });
+            }
+        });
     });
 
     describe("the working directory (item 5: the CLI runs the program where getPwdMain says, run.js chdirs there)", () => {

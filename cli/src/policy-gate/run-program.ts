@@ -11,6 +11,7 @@ import { StackFile } from "../stack-file";
 import { describeProgramFailure, typeScriptLoader } from "./program-failure";
 import { ProgramError } from "./program-error";
 import { pulumiSemver } from "../pulumi-semver";
+import { refuseYarnPlugAndPlay } from "./yarn-plug-and-play";
 
 const mocks: pulumi.runtime.Mocks = {
     newResource: (args) => mockResourceOutputs(args.type, args.name, args.inputs),
@@ -70,7 +71,9 @@ let esmRuns = 0;
  */
 export async function runProgramUnderMocks(entry: string, project: string, stackFile: StackFile, preview = false,
     onRecorded?: (resource: RecordedResource) => void, host: ProgramHost = {}): Promise<ProgramRun> {
-    oneSdk(path.resolve(host.workingDirectory ?? path.dirname(entry)));
+    const workingDirectory = path.resolve(host.workingDirectory ?? path.dirname(entry));
+    refuseYarnPlugAndPlay(workingDirectory, process.cwd());
+    oneSdk(workingDirectory);
     const monitor = installRecordingMocks(mocks, project, stackFile.stack, preview, { defaultProviderConfig: stackFile.config, onRecorded, prior: host.prior });
     pulumi.runtime.setAllConfig(stackFile.config, stackFile.secretKeys);
     const resolved = require.resolve(path.resolve(entry));
