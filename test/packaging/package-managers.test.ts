@@ -6,8 +6,9 @@
  * Each manager is the version below, installed from the npm registry into a temp folder; each
  * project installs the four tarballs, pointing the packages' dependencies on each other at them as
  * that manager lets a project do, and plans the same foreign TypeScript project as the npm suite.
- * Yarn's Plug'n'Play (no node_modules) the host cannot run (pulumi/pulumi#3586, and Yarn lists
- * Pulumi as incompatible with it); the gate says so (test/tools/program-host.test.ts).
+ * Plug'n'Play (no node_modules) the host runs only under Yarn's resolver (pulumi/pulumi#3586);
+ * without it the gate says what the project needs (test/tools/program-host.test.ts). Bun's layout
+ * and each manager's other linkers are not tried.
  */
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
@@ -82,8 +83,11 @@ const MANAGERS: Manager[] = [
 
 describe("packaging: the installed `polyarch` under pnpm's and Yarn's layouts", function () {
     let tools: string;
+    let tarball: ReturnType<typeof tarballs>;
     const made: string[] = [];
     before(() => {
+        // Building and packing is the first packaging suite's work: not inside a test's own time limit.
+        tarball = tarballs();
         tools = fs.mkdtempSync(path.join(os.tmpdir(), "polyarch-managers-"));
         made.push(tools);
         fs.writeFileSync(path.join(tools, "package.json"), JSON.stringify({ private: true }));
@@ -97,7 +101,6 @@ describe("packaging: the installed `polyarch` under pnpm's and Yarn's layouts", 
 
     for (const manager of MANAGERS) {
         it(`${manager.name}: plans a foreign TypeScript project with a mismatched Lambda, exit 1, the rule named`, () => {
-            const tarball = tarballs();
             const project = fs.mkdtempSync(path.join(os.tmpdir(), "polyarch-layout-"));
             made.push(project);
             // The packages depend on each other by version ("0.2.0"), which the registry will hold once they are published.

@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { runGate } from "../../cli/src/policy-gate/gate";
 import { runProgramUnderMocks } from "../../cli/src/policy-gate/run-program";
+import { refuseYarnPlugAndPlay } from "../../cli/src/policy-gate/yarn-plug-and-play";
 import { readProjectFile, readStackFile } from "../../cli/src/stack-file";
 import { useStack } from "../support/mock-runtime";
 import { CliResult, REPO, plan, planWithEnv } from "../support/plan-cli";
@@ -105,7 +106,7 @@ describe("the gate runs programs as the CLI's Node.js host does", function () {
             }
         });
 
-        it("says in one line, exit 3, that the host cannot run a project installed with Yarn Plug'n'Play", () => {
+        it("says in one line, exit 3, what a Plug'n'Play project needs when polyarch runs without its resolver", () => {
             // What `yarn install` (Yarn 4, its default nodeLinker) leaves: a resolver, no node_modules.
             const project = fs.mkdtempSync(path.join(os.tmpdir(), "polyarch-pnp-"));
             try {
@@ -118,12 +119,49 @@ describe("the gate runs programs as the CLI's Node.js host does", function () {
                 assert.equal(status, 3);
                 assert.equal(stdout, "");
                 assert.deepEqual(said(stderr), [
-                    `error: the project is installed with Yarn Plug'n'Play (${path.relative(REPO, path.join(project, ".pnp.cjs"))}), which Pulumi's Node.js host cannot run ` +
-                    "(it looks for @pulumi/pulumi in node_modules: \"It looks like the Pulumi SDK has not been installed\"): add `nodeLinker: node-modules` " +
-                    "to .yarnrc.yml and run `yarn install`",
+                    `error: the project is installed with Plug'n'Play (${path.relative(REPO, path.join(project, ".pnp.cjs"))}: no node_modules), and neither ` +
+                    "polyarch nor Pulumi's Node.js host finds @pulumi/pulumi without its resolver (the host: \"It looks like the Pulumi SDK has not been " +
+                    "installed\"): run both through Yarn (`yarn polyarch plan`, `yarn pulumi up`), or install with node_modules (`nodeLinker: node-modules` in .yarnrc.yml)",
                 ]);
             } finally {
                 fs.rmSync(project, { recursive: true, force: true });
+            }
+        });
+
+        it("does not take a project for Plug'n'Play when Node.js finds @pulumi/pulumi, or when polyarch runs under the resolver", () => {
+            const root = fs.mkdtempSync(path.join(os.tmpdir(), "polyarch-pnp-not-"));
+            try {
+                const sdkIn = (dir: string) => {
+                    fs.mkdirSync(path.join(dir, "@pulumi", "pulumi"), { recursive: true });
+                    fs.writeFileSync(path.join(dir, "@pulumi", "pulumi", "package.json"), "{}");
+                };
+                // A stale resolver above a project that has its own node_modules (a monorepo moved off PnP).
+                fs.writeFileSync(path.join(root, ".pnp.cjs"), "");
+                const installed = path.join(root, "installed");
+                sdkIn(path.join(installed, "node_modules"));
+                assert.doesNotThrow(() => refuseYarnPlugAndPlay(installed, root, false));
+                // The SDK through NODE_PATH, relative to the program's folder as the host's `node -e` reads it.
+                const viaNodePath = path.join(root, "via-node-path");
+                fs.mkdirSync(viaNodePath);
+                sdkIn(path.join(root, "shared-modules"));
+                const saved = process.env.NODE_PATH;
+                process.env.NODE_PATH = path.join("..", "shared-modules");
+                try {
+                    assert.doesNotThrow(() => refuseYarnPlugAndPlay(viaNodePath, root, false));
+                } finally {
+                    if (saved === undefined) {
+                        delete process.env.NODE_PATH;
+                    } else {
+                        process.env.NODE_PATH = saved;
+                    }
+                }
+                // Started through Yarn (`yarn polyarch`: the resolver in NODE_OPTIONS), as `yarn pulumi up` would start the host.
+                const bare = path.join(root, "bare");
+                fs.mkdirSync(bare);
+                assert.doesNotThrow(() => refuseYarnPlugAndPlay(bare, root, true));
+                assert.throws(() => refuseYarnPlugAndPlay(bare, root, false), /installed with Plug'n'Play \(\.pnp\.cjs: no node_modules\)/);
+            } finally {
+                fs.rmSync(root, { recursive: true, force: true });
             }
         });
     });
