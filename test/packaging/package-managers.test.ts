@@ -30,7 +30,6 @@ interface Manager {
     files: (links: Record<string, string>) => Record<string, string>;
     /** package.json fields besides `dependencies`. */
     manifest: (links: Record<string, string>) => Record<string, unknown>;
-    env?: Record<string, string>;
     /** What shows the install has the manager's layout (so the plan below ran from it). */
     layout: (project: string) => void;
 }
@@ -122,7 +121,7 @@ describe("packaging: the installed `polyarch` under pnpm's and Yarn's layouts", 
             }
             const [command, ...args] = manager.install(tools);
             const install = spawnSync(command, args, {
-                cwd: project, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 480_000, env: { ...process.env, ...manager.env },
+                cwd: project, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 480_000,
             });
             assert.equal(install.status, 0, `${manager.name} install failed:\n${install.stdout}\n${install.stderr}`);
             manager.layout(project);
